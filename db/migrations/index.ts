@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m20261122_01 from './2026-11-22-01-organisations';
+import * as m20261122_02 from './2026-11-22-02-rounds';
+
+/**
+ * The static index of migrations, in order. Add new ones at the end; never edit a landed one.
+ * A static list (rather than reading the folder) keeps them inside the server bundle.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-22-01-organisations': m20261122_01,
+  '2026-11-22-02-rounds': m20261122_02,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema';
+
+/**
+ * Demo data for `npm start`: loaded only into a database that has no rounds yet, so a real
+ * database is never touched. Each part of the product adds its demo here.
+ */
+export async function loadDemoDataIfEmpty(db: Kysely<Database>): Promise<string> {
+  const parts: string[] = [];
+  for (const step of demoSteps) parts.push(await step(db));
+  return parts.length ? `Demo data: ${parts.join('; ')}` : 'Demo data: nothing to load yet.';
+}
+
+type DemoStep = (db: Kysely<Database>) => Promise<string>;
+
+/** Demo steps, in order. Each must be idempotent and skip itself when its data exists. */
+const demoSteps: DemoStep[] = [];

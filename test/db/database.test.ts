@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dialectOf, parseDatabaseUrl } from '../../db/dialect';
+import { migrateToLatest } from '../../db/migrate';
+import { loadReferenceData } from '../../db/seed/reference';
+import { freshDb, type TestDb } from '../helpers/db';
+
+describe('parseDatabaseUrl', () => {
+  it('defaults to the SQLite file under ./data', () => {
+    expect(parseDatabaseUrl(undefined)).toEqual({ dialect: 'sqlite', location: './data/enkatnav.db' });
+  });
+  it('reads file: and postgres: URLs', () => {
+    expect(parseDatabaseUrl('file:/tmp/x.db')).toEqual({ dialect: 'sqlite', location: '/tmp/x.db' });
+    expect(parseDatabaseUrl('postgres://u:p@127.0.0.1:5432/db').dialect).toBe('postgres');
+    expect(parseDatabaseUrl('postgresql://127.0.0.1/db').dialect).toBe('postgres');
+  });
+  it('rejects anything else with a clear message', () => {
+    expect(() => parseDatabaseUrl('mysql://x')).toThrow(/DATABASE_URL must be/);
+    expect(() => parseDatabaseUrl('file:')).toThrow(/needs a path/);
+  });
+});
+
+describe('migrated database with reference data', () => {
+  let t: TestDb;
+  afterEach(async () => t?.destroy());
+
+  it('holds 290 kommuner, 21 regioner and 21 länsstyrelser', async () => {
+    t = await freshDb();
+    const rows = await t.db
+      .selectFrom('organisations')
+      .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('kind')
+      .execute();
+    expect(Object.fromEntries(rows.map((r) => [r.kind, r.n]))).toEqual({ kommun: 290, region: 21, lansstyrelse: 21 });
+  });
+
+  it('has the published SKR kommungrupp 2017 sizes and 10 230 185 inhabitants', async () => {
+    t = await freshDb();
+    const groups = await t.db
+      .selectFrom('organisations')
+      .select(['kommungrupp2017_code as code', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('kind', '=', 'kommun')
+      .groupBy('kommungrupp2017_code')
+      .orderBy('kommungrupp2017_code')
+      .execute();
+    expect(groups.map((g) => g.n)).toEqual([3, 43, 21, 52, 35, 29, 52, 40, 15]);
+    const total = await t.db
+      .selectFrom('organisations')
+      .select((eb) => eb.fn.sum<number>('population').as('sum'))
+      .where('kind', '=', 'kommun')
+      .executeTakeFirstOrThrow();
+    expect(Number(total.sum)).toBe(10_230_185);
+  });
+
+  it('loads reference data idempotently and migrations are up to date', async () => {
+    t = await freshDb();
+    expect(await migrateToLatest(t.db)).toEqual([]);
+    await loadReferenceData(t.db);
+    const { n } = await t.db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(n).toBe(332);
+    const stockholm = await t.db.selectFrom('organisations').selectAll().where('code', '=', '0180').executeTakeFirstOrThrow();
+    expect(stockholm).toMatchObject({ name: 'Stockholm', lan_code: '01', kommungrupp2017_code: 'A1', population: 962154 });
+  });
+
+  it('enforces foreign keys and the kind check', async () => {
+    t = await freshDb();
+    const now = new Date().toISOString();
+    await expect(
+      t.db.insertInto('organisations').values({ kind: 'stadsdel', code: 'X1', name: 'X', lan_code: '99', created_at: now, updated_at: now }).execute(),
+    ).rejects.toThrow();
+    await expect(
+      // @ts-expect-error an unknown kind must be refused by the database too
+      t.db.insertInto('organisations').values({ kind: 'foretag', code: 'X2', name: 'X', created_at: now, updated_at: now }).execute(),
+    ).rejects.toThrow();
+  });
+
+  it('speaks the expected dialect', async () => {
+    t = await freshDb();
+    expect(dialectOf(t.db)).toBe(t.dialect);
+    const { rows } = await sql<{ one: number }>`select 1 as one`.execute(t.db);
+    expect(rows[0].one).toBe(1);
+  });
+});
