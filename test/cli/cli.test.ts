@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../app/cli/main';
+import { cli } from '../helpers/cli';
 import { freshDb, type TestDb } from '../helpers/db';
-
-/** Runs the CLI against a test database and captures what it prints. */
-export async function cli(t: TestDb, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) }, t.db);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 describe('cli', () => {
   let t: TestDb;
