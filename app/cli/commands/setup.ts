@@ -1,5 +1,6 @@
 import { migrateToLatest } from '../../../db/migrate';
 import { loadReferenceData } from '../../../db/seed/reference';
+import { getSurveys } from '../../models/surveys.server';
 import type { Command } from '../command';
 
 export const setup: Command = {
@@ -14,6 +15,8 @@ Options:
   --demo-if-empty  Also load demo data (rounds, answers, grants) when the database has none.`,
   options: { 'demo-if-empty': { type: 'boolean' } },
   async run(ctx) {
+    // Fails with the file name and problem when a survey file is broken (message via UserError path).
+    ctx.out(`Surveys: ${getSurveys().length} instruments checked.`);
     const db = ctx.db();
     const applied = await migrateToLatest(db);
     ctx.out(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');

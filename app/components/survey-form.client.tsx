@@ -1,0 +1,45 @@
+/**
+ * The one place that renders SurveyJS (survey-react-ui). Browser-only (`.client`): the server
+ * build gets an empty module, so render it inside <ClientOnly>. Only routes that show a form
+ * (/enkater/$id, /svar/*) import it, so SurveyJS stays out of the root bundle; those routes add
+ * `surveyLinks()` (~/components/survey-links) to their `links`.
+ *
+ * Give it a `key` (e.g. the survey id): the model is created once per mount.
+ */
+import { useState } from 'react';
+import { Model, type SurveyModel } from 'survey-core';
+import { Survey } from 'survey-react-ui';
+import { SURVEY_LOCALE } from '~/utils/survey-locale';
+
+export interface SurveyFormProps {
+  /** SurveyJS JSON. */
+  json: Record<string, unknown>;
+  /** Answers to start from. */
+  data?: Record<string, unknown>;
+  readOnly?: boolean;
+  /** Called once with the new model, before the first render: attach handlers, set options. */
+  onModel?: (model: SurveyModel) => void;
+  showCompleteButton?: boolean;
+  className?: string;
+}
+
+export function SurveyForm({ json, data, readOnly = false, onModel, showCompleteButton = true, className }: SurveyFormProps) {
+  const [model] = useState(() => {
+    const m = new Model(json);
+    m.locale = SURVEY_LOCALE;
+    m.showProgressBar = true;
+    m.progressBarLocation = 'top';
+    m.showCompleteButton = showCompleteButton;
+    // Our pages carry the headings; the survey title would repeat the page's <h1>.
+    m.showTitle = false;
+    if (data) m.data = data;
+    if (readOnly) m.readOnly = true;
+    onModel?.(m);
+    return m;
+  });
+  return (
+    <div className={['survey-form', className].filter(Boolean).join(' ')}>
+      <Survey model={model} />
+    </div>
+  );
+}
