@@ -23,6 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('person_email', 'text')
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('not_started'))
     .addColumn('extended_until', 'text')
+    .addColumn('token_nonce', 'text', (c) => c.notNull())
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -43,6 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_saved_by', 'text')
     .addColumn('submitted_at', 'text')
     .addColumn('submitted_by', 'text')
+    .addColumn('submitted_email', 'text')
     .addColumn('reference', 'text', (c) => c.unique())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -56,6 +58,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('saved_by', 'text')
     .addColumn('saved_at', 'text', (c) => c.notNull())
+    .addColumn('note', 'text')
     .addUniqueConstraint('response_revisions_version_uq', ['response_id', 'version'])
     .execute();
 }

@@ -34,6 +34,11 @@ export interface AssignmentTable {
   status: ColumnType<AssignmentStatus, AssignmentStatus | undefined, AssignmentStatus>;
   /** A per-assignment deadline extension, overriding the round's closes_at when later. */
   extended_until: string | null;
+  /**
+   * Random per-assignment nonce (16 bytes, hex). The access token is derived from it, see
+   * accessToken() in app/models/rounds.server.ts; replacing the nonce revokes the old link.
+   */
+  token_nonce: string;
   /** SHA-256 (hex) of the secret access token; the token itself is never stored. */
   token_hash: string;
   created_at: string;
@@ -55,6 +60,8 @@ export interface ResponseTable {
   last_saved_by: string | null;
   submitted_at: string | null;
   submitted_by: string | null;
+  /** E-mail address the submitter gave for the receipt, if any. */
+  submitted_email: string | null;
   /** Human-readable receipt reference, set on submit, e.g. `ENK-2019-000123-4F7A`. */
   reference: string | null;
   created_at: string;
@@ -67,10 +74,12 @@ export interface ResponseRevisionTable {
   response_id: number;
   version: number;
   data: string;
-  /** `draft`, `submit`, `reopen`, `restore` or `import`. */
+  /** `prefill` (version 0), `draft`, `submit`, `reopen`, `restore` or `import`. */
   kind: string;
   saved_by: string | null;
   saved_at: string;
+  /** Why: the reopen reason, or which version a restore came from. */
+  note: string | null;
 }
 
 export type Round = Selectable<RoundTable>;

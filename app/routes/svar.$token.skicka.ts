@@ -1,0 +1,45 @@
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { z } from 'zod';
+import { draftErrors, ensureResponse, loadRespondentContext, submitResponse } from '~/models/responses.server';
+import { editStateOf } from '~/models/rounds.server';
+import { getDb } from '~/utils/db.server';
+import { jsonError, parseBody, readJsonBody, stateRefusal, unknownLink } from '~/utils/respondent-request.server';
+
+/** Submit: POST JSON { baseVersion, data, submittedBy, email? }. Idempotent once submitted. */
+const submitSchema = z.strictObject({
+  baseVersion: z.number().int().min(0),
+  data: z.record(z.string(), z.unknown()),
+  submittedBy: z.string().trim().min(1, 'the submitter’s name is required').max(200),
+  email: z.union([z.email().max(254), z.literal('')]).nullish(),
+});
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  try {
+    const body = parseBody(submitSchema, await readJsonBody(request));
+    const db = getDb();
+    const ctx = await loadRespondentContext(db, params.token ?? '');
+    if (!ctx) return unknownLink();
+    const state = editStateOf(ctx.round, ctx.assignment);
+    // A repeated submit of a submitted response answers with the same reference.
+    if (state !== 'open' && state !== 'submitted') return stateRefusal(state);
+    if (!ctx.response) {
+      // First save: refuse bad answers before the response row exists.
+      const errors = draftErrors(ctx.round.survey_id, body.data);
+      if (errors) return jsonError(400, `answers do not pass validation: ${errors.map((e) => e.detail).join('; ')}`, 'Några svar har fel format.', { errors });
+    }
+    const response = await ensureResponse(db, ctx);
+    const result = await submitResponse(db, { ...ctx, response }, { baseVersion: body.baseVersion, data: body.data, submittedBy: body.submittedBy, email: body.email || null, baseUrl: new URL(request.url).origin });
+    if (result.ok) return Response.json(result, { headers: { 'Cache-Control': 'no-store' } });
+    if (result.reason === 'invalid') {
+      return jsonError(400, `answers do not pass validation: ${result.errors.map((e) => e.detail).join('; ')}`, 'Svaren kunde inte skickas in. Rätta felen som visas vid frågorna.', {
+        errors: result.errors,
+        ...('version' in result ? { version: result.version, saved: result.saved } : {}),
+      });
+    }
+    if (result.reason === 'conflict') return Response.json(result, { status: 409, headers: { 'Cache-Control': 'no-store' } });
+    return stateRefusal(result.reason);
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
