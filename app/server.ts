@@ -3,8 +3,11 @@ import * as build from '@remix-run/dev/server-build';
 import { createRequestHandler } from '@remix-run/express';
 import compression from 'compression';
 import express from 'express';
+import { startJobLoop } from './models/jobs.server';
+import { CSRF_REFUSAL, issueCsrfCookie, originAllowed } from './utils/csrf.server';
 import { closeDb } from './utils/db.server';
 import { getEnv } from './utils/env.server';
+import { getSurveys } from './models/surveys.server';
 import { logger } from './utils/logger.server';
 import { securityHeaders } from './utils/security-headers.server';
 
@@ -15,16 +18,25 @@ declare module '@remix-run/node' {
   interface AppLoadContext {
     /** The CSP nonce of this request, for inline scripts. */
     nonce: string;
+    /** The client's address as Express sees it (trusting a proxy on loopback), for rate limits. */
+    clientIp?: string;
   }
 }
 
 const env = getEnv();
+// A broken survey file must stop the start, naming the file, rather than fail on first use.
+try {
+  getSurveys();
+} catch (e) {
+  console.error(`Enkätnav cannot start: ${(e as Error).message}`);
+  process.exit(1);
+}
 const production = env.NODE_ENV === 'production';
 // HSTS only for real deployments: a demo on http://localhost must not pin HTTPS.
 const strictTransport = production && !env.ENKATNAV_DEMO;
 const app = express();
 app.disable('x-powered-by');
-app.set('trust proxy', 'loopback');
+app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
 app.use(compression());
 
 app.use((req, res, next) => {
@@ -42,12 +54,27 @@ app.use((req, res, next) => {
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: '1y' }));
 app.use(express.static('public', { maxAge: '1h' }));
 
+// Every browser gets a CSRF cookie on its first page; forms carry a token derived from it.
+app.use((req, res, next) => {
+  const issued = issueCsrfCookie(req.headers.cookie);
+  if (issued) {
+    req.headers.cookie = issued.cookieHeader;
+    res.append('Set-Cookie', issued.setCookie);
+  }
+  // A state-changing request from another site is refused here with a 403, not by Remix's own check (a 500).
+  if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req.get('origin'), req.get('sec-fetch-site'), `${req.protocol}://${req.get('host')}`)) {
+    res.status(403).type('text/plain; charset=utf-8').set('Cache-Control', 'no-store').send(CSRF_REFUSAL);
+    return;
+  }
+  next();
+});
+
 app.all(
   '*',
   createRequestHandler({
     build,
     mode: production ? 'production' : 'development',
-    getLoadContext: (_req, res) => ({ nonce: res.locals.nonce as string }),
+    getLoadContext: (req, res) => ({ nonce: res.locals.nonce as string, clientIp: req.ip }),
   }),
 );
 
@@ -57,10 +84,15 @@ const server = app.listen(env.PORT, env.HOST, () => {
   logger.info({ port, host: env.HOST }, `Enkätnav lyssnar på http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`);
 });
 
+// Reminders and e-mail delivery; safe in every instance (see app/models/jobs.server.ts).
+const stopJobs = env.JOBS === 'on' ? startJobLoop() : async () => {};
+
 function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   server.close(() => {
-    void closeDb().finally(() => process.exit(0));
+    void stopJobs()
+      .then(() => closeDb())
+      .finally(() => process.exit(0));
   });
   setTimeout(() => process.exit(0), 10_000).unref();
 }

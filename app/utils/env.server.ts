@@ -18,6 +18,14 @@ const schema = z.object({
   ENKATNAV_DEMO: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
   /** Run the reminder/outbox job loop in this process (on by default in every instance). */
   JOBS: z.enum(['on', 'off']).default('on'),
+  /** Seconds between job-loop passes. */
+  JOBS_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /**
+   * Which proxies to trust for the client address (per-IP rate limits), in Express's
+   * `trust proxy` syntax: `loopback` (a proxy on this machine), a subnet such as `10.0.0.0/8`,
+   * or a hop count. Behind a load balancer on another host, name its addresses here.
+   */
+  TRUST_PROXY: z.string().default('loopback'),
 });
 
 export type Env = z.infer<typeof schema>;
