@@ -1,0 +1,26 @@
+import type { AssignmentStatus } from '../../db/schema';
+
+/** Swedish labels for assignment statuses, shared by the admin pages and the exports. */
+export const STATUS_LABELS: Record<AssignmentStatus | 'missing', string> = {
+  not_started: 'Inte påbörjad',
+  draft: 'Utkast sparat',
+  submitted: 'Inskickad',
+  reopened: 'Återöppnad',
+  missing: 'Saknas (ej inskickad)',
+};
+
+/** "42 %" with a Swedish decimal comma when needed. */
+export function percent(rate: number, digits = 0): string {
+  return `${(rate * 100).toLocaleString('sv-SE', { maximumFractionDigits: digits, minimumFractionDigits: digits })} %`;
+}
+
+/** An ISO timestamp as Swedish local date and time, e.g. "2019-03-15 10:42". */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '–';
+  return new Date(iso).toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
+}
+
+export function dateOnly(iso: string | null | undefined): string {
+  if (!iso) return '–';
+  return new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+}

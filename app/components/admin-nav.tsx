@@ -1,0 +1,25 @@
+import { NavLink } from '@remix-run/react';
+
+const LINKS = [
+  { to: '/admin', label: 'Omgångar', end: true },
+  { to: '/admin/omgangar/ny', label: 'Ny omgång', end: false },
+  { to: '/admin/kontakter', label: 'Kontakter', end: false },
+  { to: '/admin/utkorg', label: 'Utkorg', end: false },
+];
+
+/** The administration's own navigation, shown above every admin page. */
+export function AdminNav() {
+  return (
+    <nav className="admin-nav" aria-label="Administration">
+      <ul>
+        {LINKS.map((l) => (
+          <li key={l.to}>
+            <NavLink to={l.to} end={l.end}>
+              {l.label}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
