@@ -1,0 +1,301 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { GRANT_STATUSES, type Database } from '../../../db/schema';
+import { SIZE_CLASSES } from '../../utils/size-class';
+import { getCodebook, getSurvey } from '../surveys.server';
+import type { ComparisonDefinition } from './definition';
+import { assemble, MISSING_KEY, type Aggregates, type GroupResult, type MeasureKind, type PeriodResult, type Resolved } from './assemble';
+import { aggregateFast, fastPathApplies, organisationCountIsSmall, type FastGrouping } from './fast.server';
+import type { TestResult } from './statistics';
+
+export type { GroupResult, MeasureKind, PeriodResult };
+
+/** A definition that cannot be computed: English for the CLI and API, Swedish for the UI. */
+export class ComparisonError extends Error {
+  constructor(
+    readonly en: string,
+    readonly sv: string,
+  ) {
+    super(en);
+  }
+}
+
+export interface ComparisonResult {
+  title: string;
+  description?: string;
+  /** The "Källa:" text, without the prefix. */
+  source: string;
+  note: string;
+  measure: { kind: MeasureKind; label: string };
+  grouping: { kind: 'none' | 'grant' | 'attribute' | 'question'; label: string };
+  values: { key: string; label: string }[];
+  groups: GroupResult[];
+  total: GroupResult;
+  test: TestResult | null;
+  /** Trends: one entry per year or survey; groups/total/test above are the last period's. */
+  periods?: PeriodResult[];
+  /** The values the chart shows (all when absent). */
+  chartValues?: string[];
+  suppressBelow: number;
+  population: string;
+}
+
+export const NOTE_EN = 'Descriptive comparison: it does not show cause and effect. The test is a guide only.';
+
+export const GRANT_STATUS_LABELS: Record<string, string> = {
+  ej_rekvirerat: 'Inte rekvirerat',
+  forbrukat: 'Förbrukat allt/delvis',
+  aterbetalt: 'Återbetalt hela beloppet',
+};
+const ATTRIBUTE_LABELS = { kommungrupp2017: 'Kommungrupp 2017', kommungrupp2023: 'Kommungrupp 2023', lan: 'Län', sizeClass: 'Kommunstorlek' };
+
+type CodebookEntry = Awaited<ReturnType<typeof getCodebook>>[number];
+
+/** Finds a comparable question in a survey (a matrix row is `question.row`). */
+async function resolveQuestion(surveyId: string, question: string, usage: 'measure' | 'groupBy'): Promise<Resolved & { surveyTitle: string }> {
+  const survey = await getSurvey(surveyId);
+  if (!survey) throw new ComparisonError(`Unknown survey "${surveyId}"`, `Enkäten "${surveyId}" finns inte`);
+  const codebook: readonly CodebookEntry[] = await getCodebook(survey);
+  let entry = codebook.find((e) => e.key === question);
+  let options = entry?.options ?? [];
+  let label = entry?.text ?? question;
+  if (!entry && question.includes('.')) {
+    const [base, row] = [question.slice(0, question.indexOf('.')), question.slice(question.indexOf('.') + 1)];
+    const matrix = codebook.find((e) => e.key === base && e.kind === 'matrix');
+    const rowInfo = matrix?.rows?.find((r) => r.value === row);
+    if (matrix && rowInfo) {
+      entry = { ...matrix, kind: 'single' };
+      options = matrix.options ?? matrix.columns?.map((c) => ({ value: c.name, label: c.label })) ?? [];
+      label = `${matrix.text}: ${rowInfo.label}`;
+    }
+  }
+  if (!entry)
+    throw new ComparisonError(`Unknown question "${question}" in survey "${surveyId}"`, `Frågan "${question}" finns inte i enkäten "${surveyId}"`);
+  const kind = entry.kind === 'computed' ? 'numeric' : entry.kind;
+  const allowed = usage === 'measure' ? ['single', 'multiple', 'numeric', 'boolean'] : ['single', 'boolean'];
+  if (!allowed.includes(kind))
+    throw new ComparisonError(
+      `Question "${question}" is ${entry.kind}; ${usage === 'measure' ? 'only single choice, multiple choice and numeric questions can be compared' : 'only single choice questions can group'}`,
+      `Frågan "${question}" kan inte ${usage === 'measure' ? 'jämföras (bara enkelval, flerval och tal går)' : 'användas för uppdelning (bara enkelval går)'}`,
+    );
+  if (kind === 'boolean') options = [{ value: 'true', label: 'Ja' }, { value: 'false', label: 'Nej' }];
+  return { kind: kind as Resolved['kind'], label, options: options.map((o) => ({ value: String(o.value), label: o.label })), surveyTitle: survey.meta.title };
+}
+
+const num = (v: unknown) => Number(v ?? 0);
+
+function sizeClassSql(): RawBuilder<string | null> {
+  // Built from SIZE_CLASSES so the SQL and app/utils/size-class.ts cannot disagree.
+  const whens = [...SIZE_CLASSES].reverse().map((c) => sql`when o.population >= ${sql.lit(c.min)} then ${sql.lit(c.key)}`);
+  return sql<string | null>`case when o.population is null then null ${sql.join(whens, sql` `)} end`;
+}
+
+interface Period {
+  key: string;
+  label: string;
+  surveyId?: string;
+  year?: number;
+}
+
+/**
+ * Computes a comparison: per group and for the whole population (Riket), n, missing, counts
+ * and percent (numeric: mean, median, sum), with small-cell suppression and a guide test.
+ * @example const result = await computeComparison(db, definitionSchema.parse(json))
+ */
+export async function computeComparison(
+  db: Kysely<Database>,
+  def: ComparisonDefinition,
+  /** `general` skips the fast path (fast.server.ts); tests use it to check both agree. */
+  options: { path?: 'auto' | 'general' } = {},
+): Promise<ComparisonResult> {
+  const respondents = def.population.kind === 'respondents';
+  const m = def.measure;
+  const g = def.groupBy;
+  if (respondents && 'grant' in m)
+    throw new ComparisonError('A grant measure needs an organisation population', 'Medel kan bara jämföras för organisationer');
+
+  // --- What is measured, per period ---
+  let resolved: Resolved;
+  let periods: Period[];
+  let sourceParts: string[] = [];
+  if ('grant' in m) {
+    const map = m.map ?? {};
+    // Mapped labels in the order the map names them, then any unmapped statuses.
+    const labels = [...new Set([...GRANT_STATUSES.filter((s) => map[s]).map((s) => map[s]), ...GRANT_STATUSES.map((s) => map[s] ?? s)])];
+    if (m.map) labels.sort((a, b) => Object.values(map).indexOf(a) - Object.values(map).indexOf(b));
+    resolved = {
+      kind: 'grant',
+      label: `Status för medel ${m.grant.program}`,
+      options: labels.map((l) => ({ value: l, label: GRANT_STATUS_LABELS[l] ?? l })),
+    };
+    periods = (def.years ?? [m.grant.year]).map((y) => ({ key: String(y), label: String(y), year: y }));
+    for (const p of periods) await requireGrantData(db, m.grant.program, p.year!);
+    sourceParts.push(`medelsregistret (${m.grant.program})`);
+  } else {
+    const ids = def.surveys ?? [m.survey];
+    const infos = [];
+    for (const id of ids) {
+      const audience = getSurvey(id)?.meta.audience;
+      if (audience === 'person' && !respondents)
+        throw new ComparisonError(`Survey "${id}" is answered by persons: use population { "kind": "respondents" }`, `Enkäten "${id}" besvaras av personer: välj populationen svarande`);
+      infos.push({ id, ...(await resolveQuestion(id, m.question, 'measure')) });
+    }
+    resolved = infos[infos.length - 1];
+    for (const info of infos) if (info.kind !== resolved.kind)
+      throw new ComparisonError(`Question "${m.question}" changes type between surveys`, `Frågan "${m.question}" har olika typ i enkäterna`);
+    // Later versions may add choices: the value list is the union, in first-seen order.
+    const seen = new Map<string, string>();
+    for (const info of infos) for (const o of info.options) if (!seen.has(o.value)) seen.set(o.value, o.label);
+    resolved = { ...resolved, options: [...seen].map(([value, label]) => ({ value, label })) };
+    periods = infos.map((i) => ({ key: i.id, label: String((i.id.match(/(\d{4})$/) ?? [])[1] ?? i.id), surveyId: i.id }));
+    sourceParts = [...new Set(infos.map((i) => i.surveyTitle))];
+    for (const p of periods) {
+      const any = await db.selectFrom('answer_values').select('question').where('survey_id', '=', p.surveyId!).where('question', '=', m.question).limit(1).executeTakeFirst();
+      if (!any) throw new ComparisonError(`No submitted answers to "${m.question}" in survey "${p.surveyId}"`, `Det finns inga inskickade svar på frågan "${m.question}" i enkäten "${p.surveyId}"`);
+    }
+  }
+
+  // --- How members are grouped ---
+  let groupExpr: RawBuilder<unknown> = sql`null`;
+  let groupJoin: RawBuilder<unknown> = sql``;
+  let grouping: ComparisonResult['grouping'] = { kind: 'none', label: 'Riket' };
+  let labelOf: (key: string) => { key: string; label: string } = (k) => ({ key: k, label: k });
+  let order: string[] = [];
+  let fastGrouping: FastGrouping = { kind: 'none' };
+  if (g && 'grant' in g) {
+    fastGrouping = { kind: 'grant', program: g.grant.program, year: g.grant.year };
+    await requireGrantData(db, g.grant.program, g.grant.year);
+    groupExpr = sql`gg.status`;
+    groupJoin = sql`left join grants gg on gg.organisation_id = o.id and gg.program = ${g.grant.program} and gg.year = ${g.grant.year}`;
+    grouping = { kind: 'grant', label: `Medel ${g.grant.program} ${g.grant.year}` };
+    const map = g.map ?? {};
+    labelOf = (s) => (map[s] ? { key: map[s], label: map[s] } : { key: s, label: GRANT_STATUS_LABELS[s] ?? s });
+    // Groups appear in the order the map names them (e.g. "Använt" before "Inte använt").
+    order = [...new Set([...Object.values(map), ...GRANT_STATUSES.map((s) => labelOf(s).key)])];
+    sourceParts.push(`medelsregistret (${g.grant.program} ${g.grant.year})`);
+  } else if (g && 'attribute' in g) {
+    grouping = { kind: 'attribute', label: ATTRIBUTE_LABELS[g.attribute] };
+    fastGrouping = { kind: 'attribute', attribute: g.attribute };
+    if (g.attribute === 'sizeClass') {
+      groupExpr = sizeClassSql();
+      labelOf = (k) => ({ key: k, label: SIZE_CLASSES.find((c) => c.key === k)?.label ?? k });
+      order = SIZE_CLASSES.map((c) => c.key);
+    } else if (g.attribute === 'lan') {
+      groupExpr = sql`o.lan_code`;
+      const names = new Map((await db.selectFrom('lan').select(['code', 'name']).execute()).map((l) => [l.code, l.name]));
+      labelOf = (k) => ({ key: k, label: names.get(k) ?? k });
+    } else {
+      const col = g.attribute === 'kommungrupp2017' ? 'kommungrupp2017' : 'kommungrupp2023';
+      groupExpr = sql.ref(`o.${col}_code`);
+      const names = new Map(
+        (await db.selectFrom('organisations').select([`${col}_code as code`, `${col}_name as name`]).distinct().execute()).map(
+          (r) => [r.code as string, r.name as string],
+        ),
+      );
+      labelOf = (k) => ({ key: k, label: names.get(k) ? `${k} ${names.get(k)}` : k });
+    }
+  } else if (g && 'question' in g) {
+    const q = await resolveQuestion(g.question.survey, g.question.question, 'groupBy');
+    const map = g.map ?? {};
+    groupExpr = sql`gq.value`;
+    groupJoin = respondents
+      ? sql`left join answer_values gq on gq.response_id = rs.id and gq.question = ${g.question.question}`
+      : sql`left join answer_values gq on gq.organisation_id = o.id and gq.survey_id = ${g.question.survey} and gq.question = ${g.question.question}`;
+    grouping = { kind: 'question', label: q.label };
+    labelOf = (v) => (map[v] ? { key: map[v], label: map[v] } : { key: v, label: q.options.find((o) => o.value === v)?.label ?? v });
+    order = q.options.map((o) => labelOf(o.value).key);
+  }
+
+  // --- Per period: aggregate in SQL, assemble in JS ---
+  const results: PeriodResult[] = [];
+  const fast = options.path !== 'general' && fastPathApplies(def, resolved.kind) && (await organisationCountIsSmall(db));
+  for (const period of periods) {
+    const rows =
+      fast && !('grant' in m)
+        ? await aggregateFast(db, def, period.surveyId!, m.question, fastGrouping, resolved.kind)
+        : await aggregate(db, def, period, groupExpr, groupJoin, resolved.kind);
+    const valueOf = 'grant' in m ? (raw: string) => m.map?.[raw] ?? raw : (raw: string) => raw;
+    const period_ = assemble(rows, resolved, valueOf, labelOf, order, def.suppressBelow, grouping.kind !== 'none');
+    results.push({ ...period_, key: period.key, label: period.label });
+  }
+  if (grouping.kind !== 'none' && results.every((r) => r.groups.every((x) => x.key === MISSING_KEY)))
+    throw new ComparisonError('The grouping has no data for this population', 'Uppdelningen saknar uppgifter för populationen');
+  const last = results[results.length - 1];
+  const measureValueKeys = resolved.options.map((o) => o.value);
+  // Values seen in the data but not among the options (e.g. "other") are listed after them.
+  const extra = [...new Set(results.flatMap((r) => Object.keys(r.total.counts)))].filter((k) => !measureValueKeys.includes(k));
+  return {
+    title: def.title,
+    description: def.description,
+    source: def.source ?? sourceParts.join(' och '),
+    note: NOTE_EN,
+    measure: { kind: resolved.kind === 'boolean' ? 'single' : resolved.kind, label: resolved.label },
+    grouping,
+    values: [...resolved.options.map((o) => ({ key: o.value, label: o.label })), ...extra.map((k) => ({ key: k, label: k }))],
+    groups: last.groups,
+    total: last.total,
+    test: last.test,
+    periods: results.length > 1 ? results : undefined,
+    chartValues: def.chartValues,
+    suppressBelow: def.suppressBelow,
+    population: def.population.kind,
+  };
+}
+
+async function requireGrantData(db: Kysely<Database>, program: string, year: number) {
+  const row = await db.selectFrom('grants').select('id').where('program', '=', program).where('year', '=', year).limit(1).executeTakeFirst();
+  if (!row) throw new ComparisonError(`No grant data for program "${program}" in ${year}`, `Det finns inga uppgifter om medel "${program}" för ${year}`);
+}
+
+/** The general path: one SQL GROUP BY over the population joined to its grouping and answers. */
+export async function aggregate(
+  db: Kysely<Database>,
+  def: ComparisonDefinition,
+  period: Period,
+  groupExpr: RawBuilder<unknown>,
+  groupJoin: RawBuilder<unknown>,
+  kind: Resolved['kind'],
+): Promise<Aggregates> {
+  const m = def.measure;
+  let from: RawBuilder<unknown>;
+  let valueExpr: RawBuilder<unknown>;
+  let memberExpr: RawBuilder<unknown>;
+  if ('grant' in m) {
+    from = sql`from organisations o ${groupJoin}
+      left join grants mg on mg.organisation_id = o.id and mg.program = ${m.grant.program} and mg.year = ${period.year!}
+      where o.kind = ${def.population.kind} and o.active = 1`;
+    valueExpr = sql`mg.status`;
+    memberExpr = sql`o.id`;
+  } else if (def.population.kind === 'respondents') {
+    from = sql`from assignments a
+      join rounds r on r.id = a.round_id and r.survey_id = ${period.surveyId!}
+      left join responses rs on rs.assignment_id = a.id and rs.submitted_at is not null
+      left join organisations o on o.id = a.organisation_id
+      ${groupJoin}
+      left join answer_values av on av.response_id = rs.id and av.question = ${m.question}
+      where 1 = 1`;
+    valueExpr = sql`av.value`;
+    memberExpr = sql`a.id`;
+  } else {
+    from = sql`from organisations o ${groupJoin}
+      left join answer_values av on av.organisation_id = o.id and av.survey_id = ${period.surveyId!} and av.question = ${m.question}
+      where o.kind = ${def.population.kind} and o.active = 1`;
+    valueExpr = sql`av.value`;
+    memberExpr = sql`o.id`;
+  }
+  const cells = await sql<{ g: string | null; v: string | null; c: number }>`
+    select ${groupExpr} as g, ${valueExpr} as v, count(*) as c ${from} group by 1, 2`.execute(db);
+  const out: Aggregates = { cells: cells.rows.map((r) => ({ g: r.g, v: r.v, c: num(r.c) })) };
+  if (kind === 'multiple') {
+    const answered = await sql<{ g: string | null; n: number }>`
+      select ${groupExpr} as g, count(distinct ${memberExpr}) as n ${from} and av.value is not null
+      group by 1`.execute(db);
+    out.answered = new Map(answered.rows.map((r) => [r.g, num(r.n)]));
+  }
+  if (kind === 'numeric') {
+    const values = await sql<{ g: string | null; x: number }>`
+      select ${groupExpr} as g, av.num as x ${from} and av.num is not null`.execute(db);
+    out.numbers = new Map();
+    for (const r of values.rows) out.numbers.set(r.g, [...(out.numbers.get(r.g) ?? []), Number(r.x)]);
+  }
+  return out;
+}
