@@ -23,6 +23,7 @@ const NAV = [
   { to: '/jamfor', label: 'Jämför' },
   { to: '/enkater', label: 'Enkäter' },
   { to: '/organisationer', label: 'Organisationer' },
+  { to: '/logga-in', label: 'Inloggning' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -1,3 +1,6 @@
+import type { ContactTable } from './tables/contacts';
+import type { AuditLogTable, LoginTokenTable, OutboxTable, RateLimitTable, SessionTable, UserTable } from './tables/auth';
+import type { AnswerValueTable, ComparisonTable, GrantTable } from './tables/analysis';
 import type { LanTable, OrganisationTable } from './tables/organisations';
 import type { AssignmentTable, ResponseRevisionTable, ResponseTable, RoundTable } from './tables/rounds';
 
@@ -13,7 +16,20 @@ export interface Database {
   assignments: AssignmentTable;
   responses: ResponseTable;
   response_revisions: ResponseRevisionTable;
+  answer_values: AnswerValueTable;
+  grants: GrantTable;
+  comparisons: ComparisonTable;
+  contacts: ContactTable;
+  users: UserTable;
+  login_tokens: LoginTokenTable;
+  sessions: SessionTable;
+  rate_limits: RateLimitTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
 }
 
 export * from './tables/organisations';
 export * from './tables/rounds';
+export * from './tables/contacts';
+export * from './tables/analysis';
+export * from './tables/auth';

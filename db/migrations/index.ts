@@ -1,6 +1,9 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m20261122_01 from './2026-11-22-01-organisations';
 import * as m20261122_02 from './2026-11-22-02-rounds';
+import * as m20261122_03 from './2026-11-22-03-auth';
+import * as m20261122_04 from './2026-11-22-04-analysis';
+import * as m20261122_05 from './2026-11-22-05-contacts';
 
 /**
  * The static index of migrations, in order. Add new ones at the end; never edit a landed one.
@@ -9,6 +12,9 @@ import * as m20261122_02 from './2026-11-22-02-rounds';
 export const migrations: Record<string, Migration> = {
   '2026-11-22-01-organisations': m20261122_01,
   '2026-11-22-02-rounds': m20261122_02,
+  '2026-11-22-03-auth': m20261122_03,
+  '2026-11-22-04-analysis': m20261122_04,
+  '2026-11-22-05-contacts': m20261122_05,
 };
 
 export const migrationProvider: MigrationProvider = {

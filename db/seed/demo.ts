@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
+import { respondentDemo } from './demo-respond';
+import { authDemo } from './demo-auth';
+import { compareDemo } from './demo-compare';
+import { adminDemo } from './demo-admin';
 
 /**
  * Demo data for `npm start`: loaded only into a database that has no rounds yet, so a real
@@ -14,4 +18,4 @@ export async function loadDemoDataIfEmpty(db: Kysely<Database>): Promise<string>
 type DemoStep = (db: Kysely<Database>) => Promise<string>;
 
 /** Demo steps, in order. Each must be idempotent and skip itself when its data exists. */
-const demoSteps: DemoStep[] = [];
+const demoSteps: DemoStep[] = [respondentDemo, authDemo, compareDemo, adminDemo];
