@@ -6,13 +6,13 @@ import { compareDemo } from './demo-compare';
 import { adminDemo } from './demo-admin';
 
 /**
- * Demo data for `npm start`: loaded only into a database that has no rounds yet, so a real
- * database is never touched. Each part of the product adds its demo here.
+ * Demo data for `npm start`. Each step checks for its own data and skips itself when it is there,
+ * so running setup again changes nothing. Each part of the product adds its demo here.
  */
 export async function loadDemoDataIfEmpty(db: Kysely<Database>): Promise<string> {
   const parts: string[] = [];
   for (const step of demoSteps) parts.push(await step(db));
-  return parts.length ? `Demo data: ${parts.join('; ')}` : 'Demo data: nothing to load yet.';
+  return parts.length ? `Demo data:\n${parts.map((p) => `- ${p}`).join('\n')}` : 'Demo data: nothing to load yet.';
 }
 
 type DemoStep = (db: Kysely<Database>) => Promise<string>;
