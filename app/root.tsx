@@ -19,6 +19,7 @@ export const meta: MetaFunction = () => [{ title: 'Enkätnav' }];
 
 const NAV = [
   { to: '/svara', label: 'Svara' },
+  { to: '/min-organisation', label: 'Min organisation' },
   { to: '/admin', label: 'Administrera' },
   { to: '/jamfor', label: 'Jämför' },
   { to: '/enkater', label: 'Enkäter' },

@@ -1,4 +1,6 @@
 import type { ContactTable } from './tables/contacts';
+import type { ApiTokenTable } from './tables/api-tokens';
+import type { JointMemberTable } from './tables/joint';
 import type { AuditLogTable, LoginTokenTable, OutboxTable, RateLimitTable, SessionTable, UserTable } from './tables/auth';
 import type { AnswerValueTable, ComparisonTable, GrantTable } from './tables/analysis';
 import type { LanTable, OrganisationTable } from './tables/organisations';
@@ -26,6 +28,8 @@ export interface Database {
   rate_limits: RateLimitTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  api_tokens: ApiTokenTable;
+  joint_members: JointMemberTable;
 }
 
 export * from './tables/organisations';
@@ -33,3 +37,5 @@ export * from './tables/rounds';
 export * from './tables/contacts';
 export * from './tables/analysis';
 export * from './tables/auth';
+export * from './tables/api-tokens';
+export * from './tables/joint';

@@ -5,6 +5,7 @@ const LINKS = [
   { to: '/admin/omgangar/ny', label: 'Ny omgång', end: false },
   { to: '/admin/kontakter', label: 'Kontakter', end: false },
   { to: '/admin/utkorg', label: 'Utkorg', end: false },
+  { to: '/konto/api-nycklar', label: 'API-nycklar', end: false },
 ];
 
 /** The administration's own navigation, shown above every admin page. */

@@ -144,6 +144,12 @@ export function ChartFigure({ chart, exportBase, fileName = 'jamforelse' }: { ch
           ? `${TEST_LABELS_SV[test.method] ?? test.method}: ${test.p < 0.001 ? 'p < 0,001' : `p = ${fmt(test.p, 3)}`}${test.warning ? ' (ungefärligt: små förväntade antal)' : ''}.`
           : 'Inget test (kräver minst två grupper och ett enkelval eller medel).'}
       </p>
+      {result.jointMembers ? (
+        <p className="cmp-joint">
+          {result.jointMembers === 1 ? 'En organisation' : `${result.jointMembers} organisationer`} räknas genom en gemensam redovisning, där en
+          annan organisation svarade för gruppen.
+        </p>
+      ) : null}
       <p className="notice cmp-note">{NOTE_SV}</p>
       {result.suppressBelow > 1 && <p className="cmp-suppress">Antal under {result.suppressBelow}, och celler som går att räkna ut från dem, visas som "..".</p>}
       {exportBase && (

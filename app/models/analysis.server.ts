@@ -71,7 +71,7 @@ export async function projectResponse(db: Kysely<Database>, responseId: number):
   const response = await db
     .selectFrom('responses as r')
     .innerJoin('assignments as a', 'a.id', 'r.assignment_id')
-    .select(['r.id', 'r.survey_id', 'r.data', 'r.submitted_at', 'a.organisation_id'])
+    .select(['r.id', 'r.survey_id', 'r.data', 'r.submitted_at', 'r.assignment_id', 'a.organisation_id'])
     .where('r.id', '=', responseId)
     .executeTakeFirst();
   await removeProjection(db, responseId);
@@ -91,6 +91,20 @@ export async function projectResponse(db: Kysely<Database>, responseId: number):
     survey_id: response.survey_id,
     organisation_id: response.organisation_id,
   });
+  // A joint report (app/models/joint.server.ts) counts once for each member organisation too,
+  // replacing the member's own earlier rows like any later submission.
+  const members = await db
+    .selectFrom('joint_members as j')
+    .innerJoin('assignments as m', 'm.id', 'j.member_assignment_id')
+    .select('m.organisation_id')
+    .where('j.lead_assignment_id', '=', response.assignment_id)
+    .execute();
+  const own = [...rows];
+  for (const { organisation_id: member } of members) {
+    if (member === null) continue;
+    await db.deleteFrom('answer_values').where('survey_id', '=', response.survey_id).where('organisation_id', '=', member).execute();
+    rows.push(...own.map((r) => ({ ...r, organisation_id: member })));
+  }
   await insertAnswerValues(db, rows);
 }
 

@@ -32,7 +32,11 @@ export async function loadMailTargets(db: Kysely<Database>, roundId: number, opt
     .leftJoin('organisations as o', 'o.id', 'a.organisation_id')
     .select(['a.id', 'a.token_nonce', 'a.status', 'a.extended_until', 'a.organisation_id', 'a.person_name', 'a.person_email', 'o.name as org_name'])
     .where('a.round_id', '=', roundId);
-  if (options.onlyMissing) query = query.where('a.status', '<>', 'submitted');
+  // Members of a joint report are covered by their lead: no invitation or reminder of their own.
+  if (options.onlyMissing)
+    query = query
+      .where('a.status', '<>', 'submitted')
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('joint_members as j').select('j.member_assignment_id').whereRef('j.member_assignment_id', '=', 'a.id'))));
   const assignments = await query.orderBy('a.id').execute();
   const contacts = await db
     .selectFrom('contacts as c')

@@ -44,13 +44,17 @@ export interface RoundRates {
 
 export const PAGE_SIZE = 200;
 
-type Eb = ExpressionBuilder<Database & { a: Database['assignments']; o: Database['organisations'] }, 'a' | 'o'>;
+type Eb = ExpressionBuilder<
+  Database & { a: Database['assignments']; o: Database['organisations']; j: Database['joint_members']; lead: Database['assignments'] },
+  'a' | 'o' | 'j' | 'lead'
+>;
 
+/** Answered: submitted, or covered by a joint report whose lead has submitted (app/models/joint.server.ts). */
 function counts(eb: Eb) {
   return [
     eb.fn.countAll<number>().as('total'),
-    eb.fn.sum<number>(eb.case().when('a.status', '=', 'submitted').then(1).else(0).end()).as('submitted'),
-    eb.fn.sum<number>(eb.case().when('a.status', 'in', ['draft', 'reopened']).then(1).else(0).end()).as('started'),
+    eb.fn.sum<number>(eb.case().when(eb.or([eb('a.status', '=', 'submitted'), eb('lead.status', '=', 'submitted')])).then(1).else(0).end()).as('submitted'),
+    eb.fn.sum<number>(eb.case().when('lead.status', '=', 'submitted').then(0).when('a.status', 'in', ['draft', 'reopened']).then(1).else(0).end()).as('started'),
   ];
 }
 
@@ -61,7 +65,12 @@ function toRate(r: { code: string | null; name: string | null; total: number | s
 }
 
 function roundAssignments(db: Kysely<Database>, roundId: number) {
-  return db.selectFrom('assignments as a').leftJoin('organisations as o', 'o.id', 'a.organisation_id').where('a.round_id', '=', roundId);
+  return db
+    .selectFrom('assignments as a')
+    .leftJoin('organisations as o', 'o.id', 'a.organisation_id')
+    .leftJoin('joint_members as j', 'j.member_assignment_id', 'a.id')
+    .leftJoin('assignments as lead', 'lead.id', 'j.lead_assignment_id')
+    .where('a.round_id', '=', roundId);
 }
 
 /**
@@ -69,8 +78,11 @@ function roundAssignments(db: Kysely<Database>, roundId: number) {
  * @example const { overall } = await roundRates(db, 7); overall.rate // 0.42
  */
 export async function roundRates(db: Kysely<Database>, roundId: number): Promise<RoundRates> {
-  const [statusRows, lanRows, kgRows] = await Promise.all([
+  const [statusRows, overallRow, lanRows, kgRows] = await Promise.all([
     roundAssignments(db, roundId).select('a.status').select((eb) => eb.fn.countAll<number>().as('n')).groupBy('a.status').execute(),
+    roundAssignments(db, roundId)
+      .select((eb) => counts(eb as unknown as Eb))
+      .executeTakeFirstOrThrow(),
     roundAssignments(db, roundId)
       .leftJoin('lan as l', 'l.code', 'o.lan_code')
       .select(['o.lan_code as code', 'l.name as name'])
@@ -87,8 +99,8 @@ export async function roundRates(db: Kysely<Database>, roundId: number): Promise
   ]);
   const byStatus = Object.fromEntries(ASSIGNMENT_STATUSES.map((s) => [s, 0])) as Record<AssignmentStatus, number>;
   for (const r of statusRows) byStatus[r.status] = Number(r.n);
-  const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
-  const overall = toRate({ code: null, name: null, total, submitted: byStatus.submitted, started: byStatus.draft + byStatus.reopened });
+  // byStatus counts each assignment's own status; overall counts covered members as answered.
+  const overall = toRate({ code: null, name: null, ...overallRow });
   // Groups without a code (e.g. regioner have no kommungrupp) sort last in both dialects.
   const nullsLast = (rows: RateRow[]) => [...rows.filter((r) => r.code !== null), ...rows.filter((r) => r.code === null)];
   return { overall, byStatus, byLan: nullsLast(lanRows.map(toRate)), byKommungrupp: nullsLast(kgRows.map(toRate)) };
@@ -96,7 +108,8 @@ export async function roundRates(db: Kysely<Database>, roundId: number): Promise
 
 function filtered(db: Kysely<Database>, roundId: number, filter: StatusListFilter) {
   let q = roundAssignments(db, roundId);
-  if (filter.status === 'missing') q = q.where('a.status', '!=', 'submitted');
+  // Members of a joint report are chased through their lead, never on the missing list.
+  if (filter.status === 'missing') q = q.where('a.status', '!=', 'submitted').where('j.lead_assignment_id', 'is', null);
   else if (filter.status) q = q.where('a.status', '=', filter.status);
   if (filter.lan === 'none') q = q.where('o.lan_code', 'is', null);
   else if (filter.lan) q = q.where('o.lan_code', '=', filter.lan);
@@ -121,6 +134,8 @@ export interface StatusRow {
   submittedBy: string | null;
   /** Reminder messages in the outbox for this assignment (queued or sent). */
   reminders: number;
+  /** Set for a member of a joint report: the lead that answers for it, and whether it has submitted. */
+  coveredBy: { assignmentId: number; name: string | null; submitted: boolean } | null;
   contacts: { name: string; email: string; role: string | null }[];
 }
 
@@ -128,7 +143,11 @@ export interface StatusRow {
 async function statusRows(db: Kysely<Database>, roundId: number, filter: StatusListFilter, limit?: number, offset = 0): Promise<StatusRow[]> {
   let q = filtered(db, roundId, filter)
     .leftJoin('responses as r', 'r.assignment_id', 'a.id')
+    .leftJoin('organisations as lo', 'lo.id', 'lead.organisation_id')
     .select([
+      'j.lead_assignment_id',
+      'lead.status as lead_status',
+      'lo.name as lead_name',
       'a.id',
       'a.status',
       'a.extended_until',
@@ -170,6 +189,7 @@ async function statusRows(db: Kysely<Database>, roundId: number, filter: StatusL
     submittedAt: r.submitted_at,
     submittedBy: r.submitted_by,
     reminders: reminders.get(r.id) ?? 0,
+    coveredBy: r.lead_assignment_id === null ? null : { assignmentId: r.lead_assignment_id, name: r.lead_name, submitted: r.lead_status === 'submitted' },
     contacts: (r.organisation_id ? (contacts.get(r.organisation_id) ?? []) : []).map((c) => ({ name: c.name, email: c.email, role: c.role })),
   }));
 }

@@ -279,6 +279,20 @@ export default function RoundStatus() {
             Ladda ner CSV
           </a>
         </p>
+        <p>
+          Alla svar i omgången, en rad per svar (kodbok i Excel-filen):{' '}
+          <a href={`${base}/export?format=xlsx`} download>
+            Svar som Excel (XLSX)
+          </a>{' '}
+          ·{' '}
+          <a href={`${base}/export?format=csv`} download>
+            Svar som CSV
+          </a>{' '}
+          ·{' '}
+          <a href={`${base}/export?format=xlsx&labels=1`} download>
+            Svar som Excel med svarsetiketter
+          </a>
+        </p>
         <p role="status" aria-live="polite" className="result-count">
           {page.total} svar matchar filtret{page.pages > 1 ? `; sida ${page.page} av ${page.pages} (${page.rows.length} visas)` : ''}.
         </p>
@@ -311,6 +325,12 @@ export default function RoundStatus() {
                 <td>{r.kommungrupp ?? '–'}</td>
                 <td>
                   <span className={`badge ${r.status}`}>{STATUS_LABELS[r.status]}</span>
+                  {r.coveredBy ? (
+                    <div className="hint">
+                      Gemensam redovisning med {r.coveredBy.name ?? 'annan organisation'}
+                      {r.coveredBy.submitted ? ' (inskickad)' : ''}
+                    </div>
+                  ) : null}
                 </td>
                 <td>
                   {dateTime(r.lastSavedAt)}

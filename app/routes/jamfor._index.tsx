@@ -27,6 +27,9 @@ export default function Jamfor() {
         </Link>{' '}
         <Link className="button secondary" to="/jamfor/karta">
           Karta över kommunerna
+        </Link>{' '}
+        <Link className="button secondary" to="/konto/api-nycklar">
+          API-nycklar
         </Link>
       </p>
       <h2>Sparade jämförelser</h2>

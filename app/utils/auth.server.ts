@@ -45,7 +45,7 @@ export async function requireUser(request: Request, roles: readonly Role[]): Pro
 
 /** Where a user lands after signing in, by role. */
 export function homeOf(role: Role): string {
-  return role === 'admin' ? '/admin' : role === 'evaluator' ? '/jamfor' : '/svara';
+  return role === 'admin' ? '/admin' : role === 'evaluator' ? '/jamfor' : '/min-organisation';
 }
 
 /**

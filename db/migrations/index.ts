@@ -4,6 +4,8 @@ import * as m20261122_02 from './2026-11-22-02-rounds';
 import * as m20261122_03 from './2026-11-22-03-auth';
 import * as m20261122_04 from './2026-11-22-04-analysis';
 import * as m20261122_05 from './2026-11-22-05-contacts';
+import * as m20261122_06 from './2026-11-22-06-api-tokens';
+import * as m20261122_07 from './2026-11-22-07-joint';
 
 /**
  * The static index of migrations, in order. Add new ones at the end; never edit a landed one.
@@ -15,6 +17,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-03-auth': m20261122_03,
   '2026-11-22-04-analysis': m20261122_04,
   '2026-11-22-05-contacts': m20261122_05,
+  '2026-11-22-06-api-tokens': m20261122_06,
+  '2026-11-22-07-joint': m20261122_07,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,6 +4,7 @@ import { respondentDemo } from './demo-respond';
 import { authDemo } from './demo-auth';
 import { compareDemo } from './demo-compare';
 import { adminDemo } from './demo-admin';
+import { inboxDemo } from './demo-inbox';
 
 /**
  * Demo data for `npm start`. Each step checks for its own data and skips itself when it is there,
@@ -18,4 +19,4 @@ export async function loadDemoDataIfEmpty(db: Kysely<Database>): Promise<string>
 type DemoStep = (db: Kysely<Database>) => Promise<string>;
 
 /** Demo steps, in order. Each must be idempotent and skip itself when its data exists. */
-const demoSteps: DemoStep[] = [respondentDemo, authDemo, compareDemo, adminDemo];
+const demoSteps: DemoStep[] = [respondentDemo, authDemo, compareDemo, adminDemo, inboxDemo];

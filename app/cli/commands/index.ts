@@ -15,6 +15,8 @@ import { importOrgs } from './import-orgs';
 import { importResponsesCommand } from './import-responses';
 import { userAdd } from './user-add';
 import { jobsRunDue } from './jobs-run-due';
+import { exportCommand } from './export';
+import { roundJoint } from './round-joint';
 
 /** Every CLI command. Add new ones here. */
-export const commands: Command[] = [setup, orgs, importOrgs, backup, surveys, checkSurvey, codebook, roundCreate, roundStatus, roundRemind, contactsImport, importGrantsCommand, importResponsesCommand, compareCommand, userAdd, jobsRunDue];
+export const commands: Command[] = [setup, orgs, importOrgs, backup, surveys, checkSurvey, codebook, roundCreate, roundStatus, roundRemind, contactsImport, importGrantsCommand, importResponsesCommand, compareCommand, userAdd, jobsRunDue, exportCommand, roundJoint];

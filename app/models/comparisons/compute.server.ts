@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { countJointMembers } from '../joint.server';
 import { GRANT_STATUSES, type Database } from '../../../db/schema';
 import { SIZE_CLASSES } from '../../utils/size-class';
 import { getCodebook, getSurvey } from '../surveys.server';
@@ -37,6 +38,11 @@ export interface ComparisonResult {
   chartValues?: string[];
   suppressBelow: number;
   population: string;
+  /**
+   * Organisations whose answer comes from a joint report led by another organisation (the
+   * flag of joint reporting); absent when there are none. Counted once each, like any member.
+   */
+  jointMembers?: number;
 }
 
 export const NOTE_EN = 'Descriptive comparison: it does not show cause and effect. The test is a guide only.';
@@ -223,6 +229,8 @@ export async function computeComparison(
   const measureValueKeys = resolved.options.map((o) => o.value);
   // Values seen in the data but not among the options (e.g. "other") are listed after them.
   const extra = [...new Set(results.flatMap((r) => Object.keys(r.total.counts)))].filter((k) => !measureValueKeys.includes(k));
+  const lastSurvey = periods[periods.length - 1].surveyId;
+  const jointMembers = lastSurvey && !respondents ? await countJointMembers(db, lastSurvey) : 0;
   return {
     title: def.title,
     description: def.description,
@@ -238,6 +246,7 @@ export async function computeComparison(
     chartValues: def.chartValues,
     suppressBelow: def.suppressBelow,
     population: def.population.kind,
+    ...(jointMembers > 0 ? { jointMembers } : {}),
   };
 }
 
