@@ -2,8 +2,8 @@ import { parse } from 'csv-parse/sync';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDb, type TestDb } from '../helpers/db';
-import { expectNoAxeViolations, launchBrowser, newPage, startApp, type RunningApp } from './harness';
+import type { TestDb } from '../helpers/db';
+import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp } from './harness';
 import { addUser, signInAs } from './sign-in';
 import { choose, identify, nextPage } from './svar-helpers';
 
@@ -18,17 +18,10 @@ describe('administrator in Chromium: round → invitations → a response → st
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await freshDb({ file: true });
-    await addUser(t, ADMIN, 'admin');
     // JOBS off: messages stay in the outbox (no SMTP_URL), where the test reads the links.
-    app = await startApp(t.url, { JOBS: 'off' });
-    browser = await launchBrowser();
+    ({ t, app, browser } = await openBrowserSuite({ env: { JOBS: 'off' }, seed: (t) => addUser(t, ADMIN, 'admin') }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await t?.destroy();
-  });
+  afterAll(() => closeBrowserSuite({ t, app, browser }));
 
   it('runs a round of ÖJ 2019 for the kommuner of two län', async () => {
     const admin = await newPage(browser, { acceptDownloads: true });

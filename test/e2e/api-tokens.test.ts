@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn, type TestSession } from '../auth/helpers';
-import { freshDb, type TestDb } from '../helpers/db';
-import { expectNoAxeViolations, launchBrowser, newPage, startApp, type RunningApp } from './harness';
+import type { TestDb } from '../helpers/db';
+import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp } from './harness';
 
 describe('API tokens in Chromium and against the running app', () => {
   let t: TestDb;
@@ -11,16 +11,9 @@ describe('API tokens in Chromium and against the running app', () => {
   let admin: TestSession;
 
   beforeAll(async () => {
-    t = await freshDb({ file: true });
-    admin = await signedIn(t.db, 'admin');
-    app = await startApp(t.url);
-    browser = await launchBrowser();
+    ({ t, app, browser } = await openBrowserSuite({ seed: async (t) => (admin = await signedIn(t.db, 'admin')) }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await t?.destroy();
-  });
+  afterAll(() => closeBrowserSuite({ t, app, browser }));
 
   it('an admin creates a token, the API accepts it, and after revoking it answers 401', async () => {
     const page = await newPage(browser);

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDb, type TestDb } from '../helpers/db';
-import { expectNoAxeViolations, launchBrowser, newPage, startApp, type RunningApp } from './harness';
+import type { TestDb } from '../helpers/db';
+import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp, startApp } from './harness';
 
 describe('survey pages in Chromium', () => {
   let t: TestDb;
@@ -12,15 +12,9 @@ describe('survey pages in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await freshDb({ file: true });
-    app = await startApp(t.url);
-    browser = await launchBrowser();
+    ({ t, app, browser } = await openBrowserSuite());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await t?.destroy();
-  });
+  afterAll(() => closeBrowserSuite({ t, app, browser }));
 
   /** Opens a preview and waits until SurveyJS has rendered the first page. */
   async function openPreview(page: Page, id: string) {

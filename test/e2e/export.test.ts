@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDb, type TestDb } from '../helpers/db';
+import type { TestDb } from '../helpers/db';
 import { OJ_2019_ANSWERS, setStatus, statusFixture } from '../admin/fixtures';
-import { launchBrowser, newPage, startApp, type RunningApp } from './harness';
+import { closeBrowserSuite, newPage, openBrowserSuite, type RunningApp } from './harness';
 import { addUser, signInAs } from './sign-in';
 
 const ADMIN = 'admin@myndighet.se';
@@ -15,16 +15,9 @@ describe('administrator in Chromium: response export', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await freshDb({ file: true });
-    await addUser(t, ADMIN, 'admin');
-    app = await startApp(t.url, { JOBS: 'off' });
-    browser = await launchBrowser();
+    ({ t, app, browser } = await openBrowserSuite({ env: { JOBS: 'off' }, seed: (t) => addUser(t, ADMIN, 'admin') }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await t?.destroy();
-  });
+  afterAll(() => closeBrowserSuite({ t, app, browser }));
 
   it('downloads the round as XLSX from the status page, with one row per response and a Kodbok sheet', async () => {
     // 4 submitted and 2 drafts (see statusFixture); one submitted with a full answer set and a formula-looking name.

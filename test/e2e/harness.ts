@@ -5,6 +5,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { freshDb, type TestDb } from '../helpers/db';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BUILD = path.join(process.env.ENKATNAV_BUILD_DIR ? path.resolve(ROOT, process.env.ENKATNAV_BUILD_DIR) : path.join(ROOT, 'build'), 'index.js');
@@ -107,4 +108,30 @@ export async function expectNoAxeViolations(page: Page, options: { exclude?: str
     (v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`,
   );
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+export interface BrowserSuite {
+  t: TestDb;
+  app: RunningApp;
+  browser: Browser;
+}
+
+/**
+ * The usual end-to-end setup: a fresh file database, `seed` run on it, the built app started on
+ * it, and Chromium. Pair with closeBrowserSuite in afterAll.
+ * @example beforeAll(async () => ({ t, app, browser } = await openBrowserSuite({ env: { JOBS: 'off' } })));
+ */
+export async function openBrowserSuite(options: { env?: Record<string, string>; seed?: (t: TestDb) => Promise<unknown> } = {}): Promise<BrowserSuite> {
+  const t = await freshDb({ file: true });
+  await options.seed?.(t);
+  const app = await startApp(t.url, options.env);
+  const browser = await launchBrowser();
+  return { t, app, browser };
+}
+
+/** Closes what openBrowserSuite opened, also after a setup that failed half-way. */
+export async function closeBrowserSuite(suite: Partial<BrowserSuite>): Promise<void> {
+  await suite.browser?.close();
+  await suite.app?.stop();
+  await suite.t?.destroy();
 }

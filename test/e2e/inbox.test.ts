@@ -2,8 +2,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RESPONDENT, inboxDemo } from '../../db/seed/demo-inbox';
 import { respondentDemo } from '../../db/seed/demo-respond';
-import { freshDb, type TestDb } from '../helpers/db';
-import { expectNoAxeViolations, launchBrowser, newPage, startApp, type RunningApp } from './harness';
+import type { TestDb } from '../helpers/db';
+import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp } from './harness';
 import { signInAs } from './sign-in';
 
 describe('the organisation inbox in Chromium', () => {
@@ -12,17 +12,13 @@ describe('the organisation inbox in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await freshDb({ file: true });
-    await respondentDemo(t.db);
-    await inboxDemo(t.db);
-    app = await startApp(t.url, { JOBS: 'off' });
-    browser = await launchBrowser();
+    const seed = async (t: TestDb) => {
+      await respondentDemo(t.db);
+      await inboxDemo(t.db);
+    };
+    ({ t, app, browser } = await openBrowserSuite({ env: { JOBS: 'off' }, seed }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await t?.destroy();
-  });
+  afterAll(() => closeBrowserSuite({ t, app, browser }));
 
   it('shows three rounds, opens the form and serves the calendar feed without cookies', async () => {
     const page = await newPage(browser);

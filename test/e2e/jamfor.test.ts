@@ -3,8 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn, type TestSession } from '../auth/helpers';
 import { loadFixture, PROGRAM } from '../compare/fixtures';
-import { freshDb, type TestDb } from '../helpers/db';
-import { expectNoAxeViolations, launchBrowser, newPage, startApp, type RunningApp } from './harness';
+import type { TestDb } from '../helpers/db';
+import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp } from './harness';
 
 describe('evaluator comparisons in Chromium', () => {
   let t: TestDb;
@@ -13,17 +13,13 @@ describe('evaluator comparisons in Chromium', () => {
   let evaluator: TestSession;
 
   beforeAll(async () => {
-    t = await freshDb({ file: true });
-    await loadFixture(t);
-    evaluator = await signedIn(t.db, 'evaluator');
-    app = await startApp(t.url);
-    browser = await launchBrowser();
+    const seed = async (t: TestDb) => {
+      await loadFixture(t);
+      evaluator = await signedIn(t.db, 'evaluator');
+    };
+    ({ t, app, browser } = await openBrowserSuite({ seed }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await t?.destroy();
-  });
+  afterAll(() => closeBrowserSuite({ t, app, browser }));
 
   async function evaluatorPage(): Promise<Page> {
     const page = await newPage(browser, { acceptDownloads: true });

@@ -4,7 +4,7 @@ import { runCli } from '../../app/cli/main';
 import { createRound } from '../../app/models/rounds.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { startSmtp, type TestSmtp } from '../mail/smtp-helper';
-import { expectNoAxeViolations, launchBrowser, newPage, startApp, type RunningApp } from './harness';
+import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp, startApp } from './harness';
 
 async function addUser(t: TestDb, email: string, role: string) {
   const out: string[] = [];
@@ -24,17 +24,13 @@ describe('sign-in in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await freshDb({ file: true });
-    await addUser(t, 'admin@myndighet.se', 'admin');
-    await addUser(t, 'eva@myndighet.se', 'evaluator');
-    app = await startApp(t.url, { JOBS: 'off' });
-    browser = await launchBrowser();
+    const seed = async (t: TestDb) => {
+      await addUser(t, 'admin@myndighet.se', 'admin');
+      await addUser(t, 'eva@myndighet.se', 'evaluator');
+    };
+    ({ t, app, browser } = await openBrowserSuite({ env: { JOBS: 'off' }, seed }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await t?.destroy();
-  });
+  afterAll(() => closeBrowserSuite({ t, app, browser }));
 
   it('an admin created by the CLI signs in with the link from the outbox, and lands where they were going', async () => {
     const page = await newPage(browser);

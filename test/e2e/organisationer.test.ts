@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDb, type TestDb } from '../helpers/db';
-import { expectNoAxeViolations, launchBrowser, newPage, startApp, type RunningApp } from './harness';
+import type { TestDb } from '../helpers/db';
+import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp } from './harness';
 
 describe('organisation directory in Chromium', () => {
   let t: TestDb;
@@ -9,15 +9,9 @@ describe('organisation directory in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await freshDb({ file: true });
-    app = await startApp(t.url);
-    browser = await launchBrowser();
+    ({ t, app, browser } = await openBrowserSuite());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await t?.destroy();
-  });
+  afterAll(() => closeBrowserSuite({ t, app, browser }));
 
   it('filters by län and has no axe violations', async () => {
     const page = await newPage(browser);

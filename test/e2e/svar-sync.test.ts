@@ -1,9 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureResponse, loadRespondentContext, submitResponse } from '~/models/responses.server';
-import { freshDb, type TestDb } from '../helpers/db';
+import type { TestDb } from '../helpers/db';
 import { fixtures, openRound } from '../respond/helpers';
-import { expectNoAxeViolations, launchBrowser, newPage, startApp, type RunningApp } from './harness';
+import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp } from './harness';
 import { choose, eventually, expectSaved, identify, isChosen, nextPage, question, saveStatus, storedResponse } from './svar-helpers';
 
 const VUXNA = /utreder våldsutsatta vuxna/;
@@ -17,16 +17,10 @@ describe('drafts are never lost: colleagues, offline, prefill', () => {
   let links: { id: number; token: string }[];
 
   beforeAll(async () => {
-    t = await freshDb({ file: true });
-    links = (await openRound(t.db, 'oj-vinr-2019', ['0180', '2584'])).assignments;
-    app = await startApp(t.url);
-    browser = await launchBrowser();
+    const seed = async (t: TestDb) => (links = (await openRound(t.db, 'oj-vinr-2019', ['0180', '2584'])).assignments);
+    ({ t, app, browser } = await openBrowserSuite({ seed }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await t?.destroy();
-  });
+  afterAll(() => closeBrowserSuite({ t, app, browser }));
 
   it('two colleagues edit the same draft: the second save gets the conflict view and neither answer is lost', async () => {
     const link = `${app.url}/svar/${links[0].token}`;

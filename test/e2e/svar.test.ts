@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDb, type TestDb } from '../helpers/db';
+import type { TestDb } from '../helpers/db';
 import { openRound } from '../respond/helpers';
-import { expectNoAxeViolations, launchBrowser, newPage, startApp, type RunningApp } from './harness';
+import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp } from './harness';
 import { choose, eventually, expectSaved, identify, isChosen, nextPage, question, storedResponse } from './svar-helpers';
 
 const VUXNA = /utreder våldsutsatta vuxna/;
@@ -16,16 +16,11 @@ describe('respondent journey in Chromium', () => {
   let links: { id: number; token: string }[];
 
   beforeAll(async () => {
-    t = await freshDb({ file: true });
-    links = (await openRound(t.db, 'oj-vinr-2019', ['0180', '2584', '1480'], { contactText: 'Frågor? Ring 075-247 30 00.' })).assignments;
-    app = await startApp(t.url);
-    browser = await launchBrowser();
+    const seed = async (t: TestDb) =>
+      (links = (await openRound(t.db, 'oj-vinr-2019', ['0180', '2584', '1480'], { contactText: 'Frågor? Ring 075-247 30 00.' })).assignments);
+    ({ t, app, browser } = await openBrowserSuite({ seed }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await t?.destroy();
-  });
+  afterAll(() => closeBrowserSuite({ t, app, browser }));
 
   it('open link → fill page 1 → Sparat → reload keeps answers → fill rest → submit with one error → fix → submit → receipt', async () => {
     const page = await newPage(browser);
