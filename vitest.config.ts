@@ -24,7 +24,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          // Drills (crash, fuzz, concurrency) start the built server too, so they run with the e2e tests.
+          include: ['test/e2e/**/*.test.ts', 'test/drills/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts'],
           environment: 'node',
           // One browser at a time: CI has two cores.
