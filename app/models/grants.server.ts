@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { GRANT_STATUSES, type Database, type GrantStatus, type NewGrant } from '../../db/schema';
 import type { Tabular } from '../utils/tabular.server';
+import { ImportRowsError, type RowError } from './import-errors.server';
 
 /**
  * The grant ledger: one row per organisation, programme and year. Rules (also CHECK constraints
@@ -9,21 +10,6 @@ import type { Tabular } from '../utils/tabular.server';
  */
 
 export const GRANT_COLUMNS = ['org', 'program', 'year', 'status', 'allocated_sek', 'used_sek', 'repaid_sek'] as const;
-
-export interface RowError {
-  line: number;
-  message: string;
-}
-
-/** An import that was refused as a whole; `errors` lists every bad row. */
-export class ImportRowsError extends Error {
-  constructor(
-    readonly errors: RowError[],
-    summary = `${errors.length} bad row(s); nothing was imported`,
-  ) {
-    super(summary);
-  }
-}
 
 export interface GrantInput {
   program: string;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
 import type { Tabular } from '../utils/tabular.server';
-import { ImportRowsError, type RowError } from './grants.server';
+import { ImportRowsError, type RowError } from './import-errors.server';
 
 /** Kinds an import may create; kommuner, regioner and länsstyrelser come from reference data. */
 export const IMPORTABLE_KINDS = ['organisation', 'myndighet', 'stadsdel'] as const;

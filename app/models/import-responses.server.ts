@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Tabular } from '../utils/tabular.server';
 import { projectResponse } from './analysis.server';
-import { ImportRowsError, type RowError } from './grants.server';
+import { ImportRowsError, type RowError } from './import-errors.server';
 import { addAssignments, createRound } from './rounds.server';
 import { getCodebook, getSurvey, validateAnswers, type CodebookEntry, type LoadedSurvey } from './surveys.server';
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Assignment, Database, Round } from '../../db/schema';
-import { getEnv } from '~/utils/env.server';
+import { appBaseUrl } from '~/utils/auth.server';
 import { hmac } from '~/utils/secrets.server';
 import { getSurvey } from './surveys.server';
 
@@ -64,7 +64,7 @@ export function tokenHash(token: string): string {
 }
 
 /**
- * The personal link to the form, absolute (APP_URL, else http://localhost:PORT).
+ * The personal link to the form, absolute (`baseUrl`, else appBaseUrl()).
  * @example accessLink(assignment) → 'https://enkatnav.example.se/svar/Xy…'
  */
 export function accessLink(assignment: Pick<Assignment, 'id' | 'token_nonce'>, baseUrl?: string): string {
@@ -73,9 +73,7 @@ export function accessLink(assignment: Pick<Assignment, 'id' | 'token_nonce'>, b
 
 /** The form link for a token just returned by createRound/addAssignments. */
 export function linkForToken(token: string, baseUrl?: string): string {
-  const env = getEnv();
-  const base = (baseUrl ?? env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
-  return `${base}/svar/${token}`;
+  return `${(baseUrl ?? appBaseUrl()).replace(/\/+$/, '')}/svar/${token}`;
 }
 
 /** Finds the assignment a link token belongs to; undefined for malformed or unknown tokens. */

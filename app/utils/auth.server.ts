@@ -58,14 +58,15 @@ export function showSecretsInUi(): boolean {
 }
 
 /**
- * The base URL for links in e-mails: APP_URL. Without it, demo and development use the address
- * the browser used; production falls back to localhost rather than trusting a Host header an
- * attacker could set (a sign-in link to the attacker's host would leak the token).
+ * The one base URL for absolute links (e-mails, receipts, link lists, calendar feeds): APP_URL.
+ * Without it, demo and development use the address the browser used (when there is a request);
+ * production falls back to localhost rather than trusting a Host header an attacker could set
+ * (a sign-in link to the attacker's host would leak the token).
  */
-export function appBaseUrl(request: Request): string {
+export function appBaseUrl(request?: Request): string {
   const env = getEnv();
   if (env.APP_URL) return env.APP_URL.replace(/\/+$/, '');
-  if (showSecretsInUi()) return new URL(request.url).origin;
+  if (request && showSecretsInUi()) return new URL(request.url).origin;
   return `http://localhost:${env.PORT}`;
 }
 

@@ -1,4 +1,5 @@
-import { ImportRowsError, importGrants } from '../../models/grants.server';
+import { importGrants } from '../../models/grants.server';
+import { ImportRowsError } from '../../models/import-errors.server';
 import { readTabularFile, TabularError } from '../../utils/tabular.server';
 import { UserError, type Command } from '../command';
 
