@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, sql, SqliteDialect, type Dialect, type RawBuilder } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, sql, SqliteDialect, type Dialect, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -86,4 +86,13 @@ export function dialectOf(db: Kysely<any>): DialectName {
  */
 export function skipLocked(db: Kysely<any>): RawBuilder<unknown> {
   return dialectOf(db) === 'postgres' ? sql`for update skip locked` : sql``;
+}
+
+/**
+ * Runs `fn` in a transaction, or inside the caller's when `db` already is one: Kysely cannot
+ * nest transactions, and a change and its audit entry must commit together.
+ * @example await inTransaction(db, async (trx) => { await extendRound(trx, id, at); await audit(trx, entry); })
+ */
+export function inTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db as Transaction<Database>) : db.transaction().execute(fn);
 }

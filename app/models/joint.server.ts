@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inTransaction } from '../../db/dialect';
 import type { Database } from '../../db/schema';
 import { projectResponse } from './analysis.server';
 
@@ -26,7 +27,7 @@ export async function createJointReport(
   const codes = [...new Set([input.leadCode, ...input.memberCodes])];
   if (input.memberCodes.length === 0) throw new JointInputError('a joint report needs at least one member');
   if (input.memberCodes.includes(input.leadCode)) throw new JointInputError('the lead cannot also be a member');
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const rows = await trx
       .selectFrom('assignments as a')
       .innerJoin('organisations as o', 'o.id', 'a.organisation_id')

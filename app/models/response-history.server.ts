@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inTransaction } from '../../db/dialect';
 import type { Database } from '../../db/schema';
 import { sameValue, type Answers } from '~/utils/merge';
 import { saveDraft } from './responses.server';
@@ -23,7 +24,7 @@ export class ResponseStateError extends Error {}
 export async function reopenResponse(db: Kysely<Database>, assignmentId: number, input: { by: string; reason: string }) {
   const reason = input.reason.trim();
   if (!reason) throw new ResponseStateError('a reason is required to reopen a response');
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const before = await trx.selectFrom('assignments').selectAll().where('id', '=', assignmentId).executeTakeFirst();
     if (!before) throw new ResponseStateError(`no assignment ${assignmentId}`);
     if (before.status !== 'submitted') throw new ResponseStateError(`assignment ${assignmentId} is ${before.status}, not submitted`);

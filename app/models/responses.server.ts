@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { dialectOf } from '../../db/dialect';
+import { dialectOf, inTransaction } from '../../db/dialect';
 import type { Assignment, Database, Organisation, Round, SurveyResponse } from '../../db/schema';
 import { sameValue, type Answers } from '~/utils/merge';
 import { projectResponse } from './analysis.server';
@@ -204,7 +204,7 @@ const writeQueues = new WeakMap<Kysely<Database>, WriteJob[]>();
  * PostgreSQL commits concurrently on its own; there each job is its own transaction.
  */
 function inWriteBatch<T>(db: Kysely<Database>, run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (db.isTransaction || dialectOf(db) !== 'sqlite') return db.transaction().execute(run);
+  if (db.isTransaction || dialectOf(db) !== 'sqlite') return inTransaction(db, run);
   return new Promise<T>((resolve, reject) => {
     let queue = writeQueues.get(db);
     if (!queue) {

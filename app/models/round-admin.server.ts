@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inTransaction } from '../../db/dialect';
 import type { Database, OrganisationKind } from '../../db/schema';
 import { readTabular } from '~/utils/tabular.server';
 import { audit } from './audit.server';
@@ -183,55 +184,57 @@ export async function listRoundsOverview(db: Kysely<Database>) {
   return rows.map((r) => ({ ...r, total: Number(r.total), submitted: Number(r.submitted ?? 0) }));
 }
 
+// The administrators' changes below each commit together with their audit entry, so the log and
+// the data never disagree, even after a crash between the two.
+
 /** createRound, audited as `round.create`. */
 export async function createRoundAudited(db: Kysely<Database>, input: CreateRoundInput, actor: Actor) {
-  const created = await createRound(db, { ...input, createdBy: actor.id });
-  await audit(db, {
-    actorUserId: actor.id,
-    action: 'round.create',
-    entity: 'round',
-    entityId: created.round.id,
-    after: { ...created.round, assignments: created.assignments.length },
+  return inTransaction(db, async (trx) => {
+    const created = await createRound(trx, { ...input, createdBy: actor.id });
+    await audit(trx, { actorUserId: actor.id, action: 'round.create', entity: 'round', entityId: created.round.id, after: { ...created.round, assignments: created.assignments.length } });
+    return created;
   });
-  return created;
 }
 
 export async function extendRoundAudited(db: Kysely<Database>, roundId: number, closesAt: string, actor: Actor, reason?: string) {
-  const { before, after } = await extendRound(db, roundId, closesAt);
-  await audit(db, { actorUserId: actor.id, action: 'round.extend', entity: 'round', entityId: roundId, before: { closes_at: before.closes_at }, after: { closes_at: after.closes_at }, reason });
-  return after;
+  return inTransaction(db, async (trx) => {
+    const { before, after } = await extendRound(trx, roundId, closesAt);
+    await audit(trx, { actorUserId: actor.id, action: 'round.extend', entity: 'round', entityId: roundId, before: { closes_at: before.closes_at }, after: { closes_at: after.closes_at }, reason });
+    return after;
+  });
 }
 
 export async function closeRoundAudited(db: Kysely<Database>, roundId: number, actor: Actor, reason?: string) {
-  const { before, after } = await closeRound(db, roundId);
-  await audit(db, { actorUserId: actor.id, action: 'round.close', entity: 'round', entityId: roundId, before: { closed_at: before.closed_at }, after: { closed_at: after.closed_at }, reason });
-  return after;
+  return inTransaction(db, async (trx) => {
+    const { before, after } = await closeRound(trx, roundId);
+    await audit(trx, { actorUserId: actor.id, action: 'round.close', entity: 'round', entityId: roundId, before: { closed_at: before.closed_at }, after: { closed_at: after.closed_at }, reason });
+    return after;
+  });
 }
 
 export async function extendAssignmentAudited(db: Kysely<Database>, assignmentId: number, until: string | null, actor: Actor, reason?: string) {
-  const { before, after } = await extendAssignment(db, assignmentId, until);
-  await audit(db, {
-    actorUserId: actor.id,
-    action: 'assignment.extend',
-    entity: 'assignment',
-    entityId: assignmentId,
-    before: { extended_until: before.extended_until },
-    after: { extended_until: after.extended_until },
-    reason,
+  return inTransaction(db, async (trx) => {
+    const { before, after } = await extendAssignment(trx, assignmentId, until);
+    const change = { before: { extended_until: before.extended_until }, after: { extended_until: after.extended_until } };
+    await audit(trx, { actorUserId: actor.id, action: 'assignment.extend', entity: 'assignment', entityId: assignmentId, ...change, reason });
+    return after;
   });
-  return after;
 }
 
 export async function reopenResponseAudited(db: Kysely<Database>, assignmentId: number, reason: string, actor: Actor) {
-  const { before, after } = await reopenResponse(db, assignmentId, { by: actor.label, reason });
-  await audit(db, { actorUserId: actor.id, action: 'response.reopen', entity: 'assignment', entityId: assignmentId, before: { status: before.status }, after: { status: after.status }, reason });
-  return after;
+  return inTransaction(db, async (trx) => {
+    const { before, after } = await reopenResponse(trx, assignmentId, { by: actor.label, reason });
+    await audit(trx, { actorUserId: actor.id, action: 'response.reopen', entity: 'assignment', entityId: assignmentId, before: { status: before.status }, after: { status: after.status }, reason });
+    return after;
+  });
 }
 
 export async function restoreRevisionAudited(db: Kysely<Database>, responseId: number, version: number, actor: Actor, reason?: string) {
-  const result = await restoreRevision(db, responseId, version, actor.label);
-  await audit(db, { actorUserId: actor.id, action: 'response.restore', entity: 'response', entityId: responseId, before: result.before, after: { ...result.after, restoredVersion: version }, reason });
-  return result;
+  return inTransaction(db, async (trx) => {
+    const result = await restoreRevision(trx, responseId, version, actor.label);
+    await audit(trx, { actorUserId: actor.id, action: 'response.restore', entity: 'response', entityId: responseId, before: result.before, after: { ...result.after, restoredVersion: version }, reason });
+    return result;
+  });
 }
 
 /** One assignment with its round, organisation and response: for the per-assignment admin page. */

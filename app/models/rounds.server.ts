@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Assignment, Database, Round } from '../../db/schema';
+import { inTransaction } from '../../db/dialect';
 import { appBaseUrl } from '~/utils/auth.server';
 import { hmac } from '~/utils/secrets.server';
 import { getSurvey } from './surveys.server';
@@ -128,7 +129,7 @@ export async function createRound(db: Kysely<Database>, input: CreateRoundInput)
   if (closesAt <= opensAt) throw new RoundInputError('closesAt must be after opensAt');
   const schedule = input.reminderSchedule ?? [-14, -3, 2];
   if (!schedule.every((d) => Number.isInteger(d) && Math.abs(d) <= 365)) throw new RoundInputError('reminderSchedule must be whole days');
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const now = nowIso();
     const round = await trx
       .insertInto('rounds')
@@ -160,7 +161,7 @@ export async function addAssignments(
   roundId: number,
   targets: { organisationIds?: number[]; persons?: PersonInvite[] },
 ): Promise<CreatedAssignment[]> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await trx.selectFrom('rounds').select('id').where('id', '=', roundId).executeTakeFirstOrThrow(() => new RoundInputError(`no round ${roundId}`));
     return insertAssignments(trx, roundId, targets);
   });
@@ -221,7 +222,7 @@ export async function getRound(db: Db, roundId: number): Promise<Round | undefin
 }
 
 async function updateRound(db: Kysely<Database>, roundId: number, set: Partial<Pick<Round, 'closes_at' | 'closed_at'>>) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const before = await trx.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst();
     if (!before) throw new RoundInputError(`no round ${roundId}`);
     const after = await trx.updateTable('rounds').set({ ...set, updated_at: nowIso() }).where('id', '=', roundId).returningAll().executeTakeFirstOrThrow();
@@ -241,7 +242,7 @@ export async function closeRound(db: Kysely<Database>, roundId: number, at: stri
 
 /** Gives one assignment a later deadline; `null` removes the extension. */
 export async function extendAssignment(db: Kysely<Database>, assignmentId: number, until: string | null) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const before = await trx.selectFrom('assignments').selectAll().where('id', '=', assignmentId).executeTakeFirst();
     if (!before) throw new RoundInputError(`no assignment ${assignmentId}`);
     const after = await trx

@@ -1,3 +1,4 @@
+import { inTransaction } from '../../../db/dialect';
 import { audit } from '../../models/audit.server';
 import { createJointReport, JointInputError } from '../../models/joint.server';
 import { UserError, stringOption, type Command } from '../command';
@@ -25,14 +26,15 @@ Options:
     if (!leadCode) throw new UserError('--lead <code> is required');
     if (memberCodes.length === 0) throw new UserError('--members <codes> is required');
     const db = ctx.db();
-    let result;
     try {
-      result = await createJointReport(db, { roundId, leadCode, memberCodes });
+      await inTransaction(db, async (trx) => {
+        const result = await createJointReport(trx, { roundId, leadCode, memberCodes });
+        await audit(trx, { actorUserId: null, action: 'round.joint', entity: 'assignment', entityId: result.leadAssignmentId, after: { roundId, leadCode, memberCodes } });
+      });
     } catch (e) {
       if (e instanceof JointInputError) throw new UserError(e.message);
       throw e;
     }
-    await audit(db, { actorUserId: null, action: 'round.joint', entity: 'assignment', entityId: result.leadAssignmentId, after: { roundId, leadCode, memberCodes } });
     ctx.out(`Joint report in round ${roundId}: ${leadCode} answers for ${memberCodes.join(', ')}.`);
   },
 };
