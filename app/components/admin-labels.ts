@@ -1,4 +1,4 @@
-import type { AssignmentStatus } from '../../db/schema';
+import type { AssignmentStatus, Role } from '../../db/schema';
 
 /** Swedish labels for assignment statuses, shared by the admin pages and the exports. */
 export const STATUS_LABELS: Record<AssignmentStatus | 'missing', string> = {
@@ -24,3 +24,6 @@ export function dateOnly(iso: string | null | undefined): string {
   if (!iso) return '–';
   return new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
 }
+
+/** Swedish names of the roles, for tables and forms. */
+export const ROLE_LABELS: Record<Role, string> = { admin: 'Administratör', evaluator: 'Utvärderare', respondent: 'Svarande' };

@@ -5,6 +5,8 @@ const LINKS = [
   { to: '/admin/omgangar/ny', label: 'Ny omgång', end: false },
   { to: '/admin/kontakter', label: 'Kontakter', end: false },
   { to: '/admin/utkorg', label: 'Utkorg', end: false },
+  { to: '/admin/anvandare', label: 'Användare', end: false },
+  { to: '/admin/logg', label: 'Logg', end: false },
   { to: '/konto/api-nycklar', label: 'API-nycklar', end: false },
 ];
 

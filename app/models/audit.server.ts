@@ -44,13 +44,23 @@ export interface AuditRow extends AuditEntry {
   actor_email: string | null;
 }
 
-/** The newest audit entries, optionally for one entity. */
+/**
+ * The newest audit entries, optionally for one entity or action. `beforeId` pages backwards
+ * (keyset): pass the last id of the previous page.
+ */
 export async function listAudit(
   db: Kysely<Database>,
-  filter: { entity?: string; entityId?: string | number; limit?: number } = {},
+  filter: { entity?: string; entityId?: string | number; action?: string; beforeId?: number; limit?: number } = {},
 ): Promise<AuditRow[]> {
   let query = db.selectFrom('audit_log as a').leftJoin('users as u', 'u.id', 'a.actor_user_id').selectAll('a').select('u.email as actor_email');
   if (filter.entity) query = query.where('a.entity', '=', filter.entity);
   if (filter.entityId != null) query = query.where('a.entity_id', '=', String(filter.entityId));
+  if (filter.action) query = query.where('a.action', '=', filter.action);
+  if (filter.beforeId != null) query = query.where('a.id', '<', filter.beforeId);
   return query.orderBy('a.id', 'desc').limit(filter.limit ?? 200).execute();
+}
+
+/** The actions that occur in the log, for a filter list. */
+export async function auditActions(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute()).map((r) => r.action);
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { inTransaction } from '../../db/dialect';
 import { ROLES, type Database, type Role, type User } from '../../db/schema';
 import { sha256 } from '~/utils/session.server';
 import { audit } from './audit.server';
@@ -71,6 +72,51 @@ export async function listUsers(db: Kysely<Database>): Promise<UserRow[]> {
     .orderBy('u.role')
     .orderBy('u.email')
     .execute();
+}
+
+/**
+ * createUser with its `user.add` audit entry, in one transaction (the admin page and the CLI).
+ * @example await addUserAudited(db, { email: 'eva@myndighet.se', role: 'evaluator' }, { id: admin.id }, 'admin page')
+ */
+export async function addUserAudited(db: Kysely<Database>, input: NewUserInput, actor: { id: number | null }, reason?: string): Promise<User> {
+  return inTransaction(db, async (trx) => {
+    const created = await createUser(trx, input);
+    const after = { email: created.email, role: created.role, organisationId: created.organisation_id, name: created.name };
+    await audit(trx, { actorUserId: actor.id, action: 'user.add', entity: 'user', entityId: created.id, after, reason: reason ?? null });
+    return created;
+  });
+}
+
+/** A change to a user that is not allowed; the message is English, `code` picks the UI text. */
+export class UserChangeError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'self' | 'last_admin',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Deactivates or reactivates a user, audited. An inactive user cannot sign in, and their
+ * sessions and API tokens stop working at once (both lookups require an active user). Nobody
+ * deactivates themselves, and the last active admin stays, so the agency is never locked out.
+ */
+export async function setUserActive(db: Kysely<Database>, userId: number, active: boolean, actor: { id: number | null }): Promise<User> {
+  return inTransaction(db, async (trx) => {
+    const before = await getUserById(trx, userId);
+    if (!before) throw new UserChangeError('not_found', `no user ${userId}`);
+    if (!active && actor.id === userId) throw new UserChangeError('self', 'you cannot deactivate yourself');
+    if (!active && before.role === 'admin' && before.active) {
+      const admins = await trx.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('active', '=', 1).executeTakeFirstOrThrow();
+      if (Number(admins.n) <= 1) throw new UserChangeError('last_admin', 'the last active admin cannot be deactivated');
+    }
+    const after = await trx.updateTable('users').set({ active: active ? 1 : 0, updated_at: new Date().toISOString() }).where('id', '=', userId).returningAll().executeTakeFirstOrThrow();
+    if (Boolean(before.active) !== active) {
+      await audit(trx, { actorUserId: actor.id, action: active ? 'user.activate' : 'user.deactivate', entity: 'user', entityId: userId, before: { active: Boolean(before.active) }, after: { active } });
+    }
+    return after;
+  });
 }
 
 /** A sign-in link is valid this long, and only once. */

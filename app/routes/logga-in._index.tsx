@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
+import { ROLE_LABELS } from '~/components/admin-labels';
 import { CsrfInput } from '~/components/csrf-input';
 import { normaliseEmail, requestSignInLink, SIGNIN_TOKEN_MINUTES } from '~/models/users.server';
 import { deliverSoon } from '~/models/jobs.server';
@@ -13,8 +14,6 @@ import { clientIp, hitRateLimit } from '~/utils/rate-limit.server';
 export const meta: MetaFunction = () => [{ title: 'Logga in – Enkätnav' }];
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
 
-const ROLE_LABELS = { admin: 'administratör', evaluator: 'utvärderare', respondent: 'svarande' } as const;
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const user = await getUser(request);
@@ -23,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       csrf: csrfToken(request),
       redirectTo: safeRedirectPath(url.searchParams.get('redirectTo'), ''),
       signedOut: url.searchParams.has('utloggad'),
-      user: user && { email: user.email, name: user.name, role: ROLE_LABELS[user.role], home: homeOf(user.role) },
+      user: user && { email: user.email, name: user.name, role: ROLE_LABELS[user.role].toLowerCase(), home: homeOf(user.role) },
     },
     { headers: { 'Cache-Control': 'no-store' } },
   );

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../../db/schema';
-import { audit } from '../../models/audit.server';
 import { getOrganisationByCode } from '../../models/organisations.server';
-import { createUser, UserExistsError } from '../../models/users.server';
+import { addUserAudited, UserExistsError } from '../../models/users.server';
 import { UserError, type Command } from '../command';
 
 const optionsSchema = z.object({
@@ -42,18 +41,7 @@ Options:
       throw new UserError('A respondent must belong to an organisation: add --org <code>');
     }
     try {
-      const user = await db.transaction().execute(async (trx) => {
-        const created = await createUser(trx, { email, role, name: name ?? null, organisationId });
-        await audit(trx, {
-          actorUserId: null,
-          action: 'user.add',
-          entity: 'user',
-          entityId: created.id,
-          after: { email: created.email, role: created.role, organisationId, name: created.name },
-          reason: 'command line',
-        });
-        return created;
-      });
+      const user = await addUserAudited(db, { email, role, name: name ?? null, organisationId }, { id: null }, 'command line');
       ctx.out(`Added ${user.role} ${user.email} (user ${user.id}). Sign in at /logga-in.`);
     } catch (e) {
       if (e instanceof UserExistsError) throw new UserError(e.message);
