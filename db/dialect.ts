@@ -11,6 +11,8 @@ export interface DatabaseTarget {
   dialect: DialectName;
   /** SQLite: a file path or ':memory:'. PostgreSQL: the connection string. */
   location: string;
+  /** PostgreSQL: connections this process may hold (default 10). */
+  poolMax?: number;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/enkatnav.db';
@@ -61,7 +63,7 @@ export function configureSqlite(sqlite: SQLite.Database): void {
 
 export function createDialect(target: DatabaseTarget): Dialect {
   if (target.dialect === 'sqlite') return new SqliteDialect({ database: openSqlite(target.location) });
-  const pool = new pg.Pool({ connectionString: target.location, max: Number(process.env.PG_POOL_MAX ?? 10) });
+  const pool = new pg.Pool({ connectionString: target.location, max: target.poolMax ?? 10 });
   // An idle client whose server connection drops (PostgreSQL restart, failover, a test database
   // dropped) emits 'error' on the pool; unhandled, that would crash the process. The pool
   // replaces the client, and the next query reports any lasting problem.

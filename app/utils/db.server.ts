@@ -10,7 +10,8 @@ let instance: Kysely<Database> | undefined;
  * Model functions take `db` as their first argument; routes pass `getDb()`.
  */
 export function getDb(): Kysely<Database> {
-  instance ??= createDb(parseDatabaseUrl(getEnv().DATABASE_URL));
+  const env = getEnv();
+  instance ??= createDb({ ...parseDatabaseUrl(env.DATABASE_URL), poolMax: env.PG_POOL_MAX });
   return instance;
 }
 

@@ -26,6 +26,8 @@ const schema = z.object({
    * or a hop count. Behind a load balancer on another host, name its addresses here.
    */
   TRUST_PROXY: z.string().default('loopback'),
+  /** PostgreSQL connections per instance; instances × this must stay below the server's max_connections. */
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dialectOf, parseDatabaseUrl } from '../../db/dialect';
 import { migrateToLatest } from '../../db/migrate';
 import { loadReferenceData } from '../../db/seed/reference';
+import { getEnv, resetEnvForTests } from '~/utils/env.server';
 import { freshDb, type TestDb } from '../helpers/db';
 
 describe('parseDatabaseUrl', () => {
@@ -17,6 +18,25 @@ describe('parseDatabaseUrl', () => {
   it('rejects anything else with a clear message', () => {
     expect(() => parseDatabaseUrl('mysql://x')).toThrow(/DATABASE_URL must be/);
     expect(() => parseDatabaseUrl('file:')).toThrow(/needs a path/);
+  });
+});
+
+describe('PG_POOL_MAX', () => {
+  afterEach(() => {
+    delete process.env.PG_POOL_MAX;
+    resetEnvForTests();
+  });
+  it('defaults to 10 and refuses nonsense at start with the variable named', () => {
+    resetEnvForTests();
+    expect(getEnv().PG_POOL_MAX).toBe(10);
+    for (const bad of ['abc', '0', '2.5', '100000']) {
+      process.env.PG_POOL_MAX = bad;
+      resetEnvForTests();
+      expect(() => getEnv(), bad).toThrow(/Invalid environment:\n {2}PG_POOL_MAX:/);
+    }
+    process.env.PG_POOL_MAX = '25';
+    resetEnvForTests();
+    expect(getEnv().PG_POOL_MAX).toBe(25);
   });
 });
 
