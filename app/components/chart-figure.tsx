@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import type { ComparisonResult, GroupResult } from '~/models/comparisons/compute.server';
-import { NOTE_SV, TEST_LABELS_SV } from '~/models/comparisons/definition';
+import { NOTE_SV, TEST_LABELS_SV } from '~/models/comparisons/labels';
 
 export interface ChartPayload {
   result: ComparisonResult;

@@ -35,14 +35,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-const addSchema = z.object({
-  intent: z.literal('add'),
-  email: z.string().trim().max(254, 'E-postadressen är för lång.').pipe(z.email({ error: 'Ange en giltig e-postadress, t.ex. anna@myndighet.se.' })),
-  name: z.string().trim().max(200, 'Namnet får vara högst 200 tecken.').optional(),
-  role: z.enum(ROLES, { error: 'Välj en roll.' }),
-  org: z.string().trim().max(20).optional(),
-});
-const toggleSchema = z.object({ intent: z.enum(['activate', 'deactivate']), id: z.coerce.number().int().positive() });
+const addSchema = () =>
+  z.object({
+    intent: z.literal('add'),
+    email: z.string().trim().max(254, 'E-postadressen är för lång.').pipe(z.email({ error: 'Ange en giltig e-postadress, t.ex. anna@myndighet.se.' })),
+    name: z.string().trim().max(200, 'Namnet får vara högst 200 tecken.').optional(),
+    role: z.enum(ROLES, { error: 'Välj en roll.' }),
+    org: z.string().trim().max(20).optional(),
+  });
+const toggleSchema = () => z.object({ intent: z.enum(['activate', 'deactivate']), id: z.coerce.number().int().positive() });
 
 type ActionData = { ok: true; message: string } | { ok: false; message: string; fields?: Partial<Record<'email' | 'name' | 'role' | 'org', string>> };
 
@@ -61,7 +62,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const fail = (status: number, message: string, fields?: Extract<ActionData, { ok: false }>['fields']) => Response.json({ ok: false, message, fields } satisfies ActionData, { status });
 
   if (values.intent === 'add') {
-    const parsed = addSchema.safeParse({ ...values, name: values.name || undefined, org: values.org || undefined });
+    const parsed = addSchema().safeParse({ ...values, name: values.name || undefined, org: values.org || undefined });
     if (!parsed.success) {
       const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
       return fail(400, 'Användaren lades inte till. Rätta uppgifterna nedan.', fields);
@@ -84,7 +85,7 @@ export async function action({ request }: ActionFunctionArgs) {
     }
   }
 
-  const parsed = toggleSchema.safeParse(values);
+  const parsed = toggleSchema().safeParse(values);
   if (!parsed.success) return fail(400, 'Okänd åtgärd.');
   try {
     const user = await setUserActive(db, parsed.data.id, parsed.data.intent === 'activate', { id: me.id });

@@ -30,14 +30,15 @@ const ACTION_LABELS: Record<string, string> = {
   'outbox.requeue': 'E-post köad igen',
 };
 
-const querySchema = z.object({
-  action: z.string().max(100).optional().catch(undefined),
-  fore: z.coerce.number().int().positive().optional().catch(undefined),
-});
+const querySchema = () =>
+  z.object({
+    action: z.string().max(100).optional().catch(undefined),
+    fore: z.coerce.number().int().positive().optional().catch(undefined),
+  });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ['admin']);
-  const { action, fore } = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { action, fore } = querySchema().parse(Object.fromEntries(new URL(request.url).searchParams));
   const db = getDb();
   const [entries, actions] = await Promise.all([listAudit(db, { action: action || undefined, beforeId: fore, limit: PAGE_SIZE + 1 }), auditActions(db)]);
   const page = entries.slice(0, PAGE_SIZE);

@@ -38,19 +38,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { csrf: csrfToken(request), round: { id: round.id, title: round.title }, assignment, deadline: deadlineOf(round, assignment), revisions, history };
 }
 
-const actionSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('extend'), until: z.string() }),
-  z.object({ intent: z.literal('clear-extension') }),
-  z.object({ intent: z.literal('reopen'), reason: z.string().trim().min(3, 'Ange varför svaret öppnas igen (minst tre tecken).').max(1000) }),
-  z.object({ intent: z.literal('restore'), version: z.coerce.number().int().min(0), reason: z.string().max(1000).optional() }),
-]);
+const actionSchema = () =>
+  z.discriminatedUnion('intent', [
+    z.object({ intent: z.literal('extend'), until: z.string() }),
+    z.object({ intent: z.literal('clear-extension') }),
+    z.object({ intent: z.literal('reopen'), reason: z.string().trim().min(3, 'Ange varför svaret öppnas igen (minst tre tecken).').max(1000) }),
+    z.object({ intent: z.literal('restore'), version: z.coerce.number().int().min(0), reason: z.string().max(1000).optional() }),
+  ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ['admin']);
   const form = await request.formData();
   assertCsrf(request, form);
   const { assignment } = await load(params);
-  const parsed = actionSchema.safeParse(Object.fromEntries(form));
+  const parsed = actionSchema().safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return Response.json({ ok: false, field: String(issue?.path[0] ?? ''), message: issue?.message ?? 'Ogiltig begäran.' }, { status: 400 });

@@ -17,11 +17,11 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
 const STATUS_LABELS = { queued: 'I kö', sending: 'Skickas', sent: 'Skickat', failed: 'Misslyckades' } as const;
 const KIND_LABELS: Record<string, string> = { invitation: 'Inbjudan', reminder: 'Påminnelse', signin: 'Inloggning', receipt: 'Kvittens' };
 
-const querySchema = z.object({ status: z.enum(OUTBOX_STATUSES).optional().catch(undefined) });
+const querySchema = () => z.object({ status: z.enum(OUTBOX_STATUSES).optional().catch(undefined) });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ['admin']);
-  const { status } = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { status } = querySchema().parse(Object.fromEntries(new URL(request.url).searchParams));
   const db = getDb();
   const showBodies = showSecretsInUi();
   const [messages, counts] = await Promise.all([listOutbox(db, { status, limit: 300 }), countOutboxByStatus(db)]);
@@ -51,13 +51,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-const actionSchema = z.object({ intent: z.literal('requeue'), id: z.coerce.number().int().positive() });
+const actionSchema = () => z.object({ intent: z.literal('requeue'), id: z.coerce.number().int().positive() });
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, ['admin']);
   const form = await request.formData();
   assertCsrf(request, form);
-  const parsed = actionSchema.safeParse(Object.fromEntries(form));
+  const parsed = actionSchema().safeParse(Object.fromEntries(form));
   if (!parsed.success) return json({ message: 'Okänd åtgärd.' }, { status: 400 });
   const db = getDb();
   const ok = await requeueMessage(db, parsed.data.id);

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { renderChartSvg } from '~/models/comparisons/chart.server';
 import { ComparisonError, computeComparison } from '~/models/comparisons/compute.server';
-import { NOTE_SV } from '~/models/comparisons/definition';
+import { NOTE_SV } from '~/models/comparisons/labels';
 import { tableCsv, tableXlsx } from '~/models/comparisons/export.server';
 import { getComparisonDefinition } from '~/models/comparisons/saved.server';
 import { requireUser } from '~/utils/auth.server';

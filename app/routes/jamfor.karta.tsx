@@ -12,15 +12,16 @@ import { getDb } from '~/utils/db.server';
 export const meta: MetaFunction = () => [{ title: 'Karta över kommunerna – Enkätnav' }];
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
 
-const querySchema = z.object({
-  program: z.string().max(200).optional().catch(undefined),
-  ar: z.array(z.coerce.number().int().min(1990).max(2100)).max(4).catch([]),
-});
+const querySchema = () =>
+  z.object({
+    program: z.string().max(200).optional().catch(undefined),
+    ar: z.array(z.coerce.number().int().min(1990).max(2100)).max(4).catch([]),
+  });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ['evaluator', 'admin']);
   const url = new URL(request.url);
-  const query = querySchema.parse({ program: url.searchParams.get('program') || undefined, ar: url.searchParams.getAll('ar') });
+  const query = querySchema().parse({ program: url.searchParams.get('program') || undefined, ar: url.searchParams.getAll('ar') });
   const programs = await listGrantPrograms(getDb());
   const program = programs.find((p) => p.program === query.program) ?? programs[0];
   // Default: 2014 and 2018 as in source 003 Figur 4, else the two latest years.

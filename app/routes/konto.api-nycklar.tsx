@@ -23,10 +23,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const formSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('create'), name: z.string().trim().min(1, 'Ge nyckeln ett namn.').max(100, 'Namnet får vara högst 100 tecken.') }),
-  z.object({ intent: z.literal('revoke'), id: z.coerce.number().int().positive() }),
-]);
+const formSchema = () =>
+  z.discriminatedUnion('intent', [
+    z.object({ intent: z.literal('create'), name: z.string().trim().min(1, 'Ge nyckeln ett namn.').max(100, 'Namnet får vara högst 100 tecken.') }),
+    z.object({ intent: z.literal('revoke'), id: z.coerce.number().int().positive() }),
+  ]);
 
 type ActionData = { created: { name: string; token: string } } | { revoked: boolean } | { error: string };
 
@@ -34,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, ROLES);
   const form = await request.formData();
   assertCsrf(request, form);
-  const parsed = formSchema.safeParse(Object.fromEntries(form));
+  const parsed = formSchema().safeParse(Object.fromEntries(form));
   // The new token is in this one answer only: never cache it.
   const headers = { 'Cache-Control': 'no-store' };
   if (!parsed.success) return Response.json({ error: parsed.error.issues[0]?.message ?? 'Ogiltig begäran.' }, { status: 400, headers });

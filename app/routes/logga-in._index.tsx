@@ -28,10 +28,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-const formSchema = z.object({
-  email: z.string().trim().max(254).email('Skriv en giltig e-postadress, till exempel namn@kommun.se.'),
-  redirectTo: z.string().optional(),
-});
+const formSchema = () =>
+  z.object({
+    email: z.string().trim().max(254).email('Skriv en giltig e-postadress, till exempel namn@kommun.se.'),
+    redirectTo: z.string().optional(),
+  });
 
 type ActionData =
   | { state: 'invalid'; error: string; email: string }
@@ -41,7 +42,7 @@ type ActionData =
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   assertCsrf(request, form);
-  const parsed = formSchema.safeParse(Object.fromEntries(form));
+  const parsed = formSchema().safeParse(Object.fromEntries(form));
   const email = String(form.get('email') ?? '').slice(0, 254);
   if (!parsed.success) {
     return json<ActionData>({ state: 'invalid', error: parsed.error.issues[0].message, email }, { status: 400 });

@@ -17,13 +17,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 // The page holds the organisation's form links and the secret feed address.
 export const headers: HeadersFunction = () => ({ 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'no-referrer' });
 
-const querySchema = z.object({ org: z.string().trim().min(1).max(40).optional().catch(undefined) });
+const querySchema = () => z.object({ org: z.string().trim().min(1).max(40).optional().catch(undefined) });
 
 /** Respondents see their own organisation; administrators may look at any with ?org=<code> (support). */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ['respondent', 'admin']);
   const db = getDb();
-  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = querySchema().parse(Object.fromEntries(new URL(request.url).searchParams));
   let organisationId = user.organisation_id;
   if (user.role === 'admin') {
     if (!query.org) return { inbox: null, feedUrl: null, asAdmin: true, org: '' };

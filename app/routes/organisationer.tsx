@@ -9,16 +9,17 @@ import { KIND_LABELS } from '~/utils/organisation-kinds';
 export const meta: MetaFunction = () => [{ title: 'Organisationer – Enkätnav' }];
 
 // Unknown filter values are ignored rather than an error: a stale bookmark still shows the list.
-const querySchema = z.object({
-  kind: z.enum(ORGANISATION_KINDS).optional().catch(undefined),
-  lan: z.string().regex(/^\d{2}$/).optional().catch(undefined),
-  kg: z.string().regex(/^[ABC]\d$/).optional().catch(undefined),
-  q: z.string().max(100).optional().catch(undefined),
-});
+const querySchema = () =>
+  z.object({
+    kind: z.enum(ORGANISATION_KINDS).optional().catch(undefined),
+    lan: z.string().regex(/^\d{2}$/).optional().catch(undefined),
+    kg: z.string().regex(/^[ABC]\d$/).optional().catch(undefined),
+    q: z.string().max(100).optional().catch(undefined),
+  });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  const filter = querySchema.parse(Object.fromEntries(Object.entries(params).filter(([, v]) => v !== '')));
+  const filter = querySchema().parse(Object.fromEntries(Object.entries(params).filter(([, v]) => v !== '')));
   const db = getDb();
   const [organisations, lan, kommungrupper, byKind] = await Promise.all([
     listOrganisations(db, { kind: filter.kind, lan: filter.lan, kommungrupp2017: filter.kg, q: filter.q }),

@@ -63,9 +63,3 @@ export type ComparisonDefinitionInput = z.input<typeof definitionSchema>;
 export function definitionIssues(error: z.ZodError): string[] {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
 }
-
-/** The caveat every figure carries (source 003 L300–302: not a statistical association). */
-export const NOTE_SV = 'Jämförelsen är beskrivande och visar inte orsakssamband. Testet är bara en vägledning.';
-
-/** Swedish names of the tests, for figure pages. */
-export const TEST_LABELS_SV: Record<string, string> = { 'chi-square': 'Chi-två-test', 'fisher-exact': 'Fishers exakta test' };
