@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { draftErrors, ensureResponse, loadRespondentContext, submitResponse } from '~/models/responses.server';
 import { editStateOf } from '~/models/rounds.server';
 import { getDb } from '~/utils/db.server';
-import { jsonError, parseBody, readJsonBody, stateRefusal, unknownLink } from '~/utils/respondent-request.server';
+import { answersSchema, firstSaveConflict, jsonError, parseBody, readJsonBody, stateRefusal, unknownLink, versionSchema } from '~/utils/respondent-request.server';
 
 /** Submit: POST JSON { baseVersion, data, submittedBy, email? }. Idempotent once submitted. */
 const submitSchema = z.strictObject({
-  baseVersion: z.number().int().min(0),
-  data: z.record(z.string(), z.unknown()),
+  baseVersion: versionSchema,
+  data: answersSchema,
   submittedBy: z.string().trim().min(1, 'the submitter’s name is required').max(200),
   email: z.union([z.email().max(254), z.literal('')]).nullish(),
 });
@@ -23,7 +23,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // A repeated submit of a submitted response answers with the same reference.
     if (state !== 'open' && state !== 'submitted') return stateRefusal(state);
     if (!ctx.response) {
-      // First save: refuse bad answers before the response row exists.
+      // First save: refuse a version that does not exist yet and bad answers before the response row exists.
+      if (body.baseVersion !== 0) return firstSaveConflict(db, ctx);
       const errors = draftErrors(ctx.round.survey_id, body.data);
       if (errors) return jsonError(400, `answers do not pass validation: ${errors.map((e) => e.detail).join('; ')}`, 'Några svar har fel format.', { errors });
     }

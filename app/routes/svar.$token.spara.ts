@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { draftErrors, ensureResponse, loadRespondentContext, saveDraft } from '~/models/responses.server';
 import { editStateOf } from '~/models/rounds.server';
 import { getDb } from '~/utils/db.server';
-import { jsonError, parseBody, readJsonBody, stateRefusal, unknownLink } from '~/utils/respondent-request.server';
+import { answersSchema, firstSaveConflict, jsonError, parseBody, readJsonBody, stateRefusal, unknownLink, versionSchema } from '~/utils/respondent-request.server';
 
 /** Autosave of a draft: POST JSON { baseVersion, data, savedBy }. See saveDraft for the rules. */
 const saveSchema = z.strictObject({
-  baseVersion: z.number().int().min(0),
-  data: z.record(z.string(), z.unknown()),
+  baseVersion: versionSchema,
+  data: answersSchema,
   savedBy: z.string().trim().max(200).nullish(),
 });
 
@@ -21,7 +21,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const state = editStateOf(ctx.round, ctx.assignment);
     if (state !== 'open') return stateRefusal(state);
     if (!ctx.response) {
-      // First save: refuse bad answers before the response row exists.
+      // First save: refuse a version that does not exist yet and bad answers before the response row exists.
+      if (body.baseVersion !== 0) return firstSaveConflict(db, ctx);
       const errors = draftErrors(ctx.round.survey_id, body.data);
       if (errors) return jsonError(400, `invalid answers: ${errors.map((e) => e.detail).join('; ')}`, 'Några svar har fel format.', { errors });
     }
