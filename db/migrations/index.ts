@@ -6,6 +6,8 @@ import * as m20261122_04 from './2026-11-22-04-analysis';
 import * as m20261122_05 from './2026-11-22-05-contacts';
 import * as m20261122_06 from './2026-11-22-06-api-tokens';
 import * as m20261122_07 from './2026-11-22-07-joint';
+import * as m20261122_08 from './2026-11-22-08-answer-values-value-idx';
+import * as m20261122_09 from './2026-11-22-09-answer-values-double';
 
 /**
  * The static index of migrations, in order. Add new ones at the end; never edit a landed one.
@@ -19,6 +21,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-05-contacts': m20261122_05,
   '2026-11-22-06-api-tokens': m20261122_06,
   '2026-11-22-07-joint': m20261122_07,
+  '2026-11-22-08-answer-values-value-idx': m20261122_08,
+  '2026-11-22-09-answer-values-double': m20261122_09,
 };
 
 export const migrationProvider: MigrationProvider = {

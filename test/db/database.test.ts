@@ -4,7 +4,9 @@ import { dialectOf, parseDatabaseUrl } from '../../db/dialect';
 import { migrateToLatest } from '../../db/migrate';
 import { loadReferenceData } from '../../db/seed/reference';
 import { getEnv, resetEnvForTests } from '~/utils/env.server';
+import { ensureResponse, loadRespondentContext } from '~/models/responses.server';
 import { freshDb, type TestDb } from '../helpers/db';
+import { openRound } from '../respond/helpers';
 
 describe('parseDatabaseUrl', () => {
   it('defaults to the SQLite file under ./data', () => {
@@ -92,6 +94,20 @@ describe('migrated database with reference data', () => {
       // @ts-expect-error an unknown kind must be refused by the database too
       t.db.insertInto('organisations').values({ kind: 'foretag', code: 'X2', name: 'X', created_at: now, updated_at: now }).execute(),
     ).rejects.toThrow();
+  });
+
+  it('keeps numeric answers at full precision (PostgreSQL real would round 123456789 to 123456792)', async () => {
+    t = await freshDb();
+    const { assignments } = await openRound(t.db, 'oj-vinr-2019', ['0180']);
+    const ctx = (await loadRespondentContext(t.db, assignments[0].token))!;
+    const response = await ensureResponse(t.db, ctx);
+    const amounts = [123_456_789, 9_876_543.21, 2 ** 53 - 1, 1e-300];
+    await t.db
+      .insertInto('answer_values')
+      .values(amounts.map((num, i) => ({ response_id: response.id, survey_id: 'oj-vinr-2019', organisation_id: ctx.assignment.organisation_id, question: `q${i}`, value: String(num), num })))
+      .execute();
+    const stored = await t.db.selectFrom('answer_values').select('num').where('response_id', '=', response.id).orderBy('question').execute();
+    expect(stored.map((r) => Number(r.num))).toEqual(amounts);
   });
 
   it('speaks the expected dialect', async () => {
