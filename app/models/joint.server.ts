@@ -93,3 +93,20 @@ export async function countJointMembers(db: Kysely<Database>, surveyId: string):
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * The lead organisation a member assignment answers through, or undefined when the assignment
+ * is not a member. Members' own links are read-only: a save there would replace the group's
+ * answers for that organisation.
+ * @example const lead = await jointLeadOf(db, ctx.assignment.id) // { assignmentId: 41, organisationName: 'Sundbyberg' }
+ */
+export async function jointLeadOf(db: Kysely<Database>, memberAssignmentId: number): Promise<{ assignmentId: number; organisationName: string } | undefined> {
+  const row = await db
+    .selectFrom('joint_members as j')
+    .innerJoin('assignments as lead', 'lead.id', 'j.lead_assignment_id')
+    .leftJoin('organisations as o', 'o.id', 'lead.organisation_id')
+    .select(['lead.id', 'o.name'])
+    .where('j.member_assignment_id', '=', memberAssignmentId)
+    .executeTakeFirst();
+  return row && { assignmentId: row.id, organisationName: row.name ?? 'en annan organisation' };
+}

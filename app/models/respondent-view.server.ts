@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Answers } from '~/utils/merge';
 import { answerSections, formatSwedishDateTime, type AnswerSection } from './receipts.server';
+import { jointLeadOf } from './joint.server';
 import { ensureResponse, loadRespondentContext } from './responses.server';
 import { deadlineOf, editStateOf, type EditState } from './rounds.server';
 import { getSurvey, previousVersion } from './surveys.server';
@@ -20,7 +21,10 @@ export interface FormView {
   roundTitle: string;
   surveyTitle: string;
   surveyDescription: string;
-  state: EditState;
+  /** `joint`: the organisation answers through another's joint report; its own form is read-only. */
+  state: EditState | 'joint';
+  /** The lead organisation of the joint report, when state is `joint`. */
+  jointLeadName: string | null;
   /** Reopened by an administrator after a submission: edit and submit again. */
   reopened: boolean;
   deadlineText: string;
@@ -49,7 +53,8 @@ export async function formView(db: Kysely<Database>, token: string): Promise<For
   if (!ctx) return undefined;
   const survey = getSurvey(ctx.round.survey_id);
   if (!survey) throw new Error(`round ${ctx.round.id} names unknown survey ${ctx.round.survey_id}`);
-  const state = editStateOf(ctx.round, ctx.assignment);
+  const lead = await jointLeadOf(db, ctx.assignment.id);
+  const state = lead ? 'joint' : editStateOf(ctx.round, ctx.assignment);
   // The response (with its prefill) is created when the form is first opened for editing.
   const response = state === 'open' ? await ensureResponse(db, ctx) : ctx.response;
   const data = parse(response?.data);
@@ -67,6 +72,7 @@ export async function formView(db: Kysely<Database>, token: string): Promise<For
     surveyTitle: survey.meta.title,
     surveyDescription: survey.meta.description,
     state,
+    jointLeadName: lead?.organisationName ?? null,
     reopened: ctx.assignment.status === 'reopened',
     deadlineText: formatSwedishDateTime(deadlineOf(ctx.round, ctx.assignment)),
     opensText: formatSwedishDateTime(ctx.round.opens_at),
@@ -82,7 +88,7 @@ export async function formView(db: Kysely<Database>, token: string): Promise<For
     prefilled,
     previousYear: prefilledKeys.length ? (previousVersion(survey)?.meta.year ?? null) : null,
     surveyJson: state === 'open' ? survey.json : null,
-    sections: state === 'open' ? null : answerSections(survey.json as never, data),
+    sections: state === 'open' || state === 'joint' ? null : answerSections(survey.json as never, data),
   };
 }
 

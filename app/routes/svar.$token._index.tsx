@@ -102,6 +102,11 @@ function ReadOnly({ view, token }: { view: ReturnType<typeof useLoaderData<typeo
               <a href={`/svar/${token}/kvittens`}>Visa och skriv ut kvittensen</a>
             </p>
           </>
+        ) : view.state === 'joint' ? (
+          <p>
+            <strong>Er organisation svarar tillsammans med {view.jointLeadName}</strong> i den här omgången. {view.jointLeadName} lämnar ett gemensamt svar som gäller även
+            er, så det här formuläret fylls inte i.
+          </p>
         ) : view.state === 'closed' ? (
           <p>
             <strong>Sista svarsdag har passerat</strong> ({view.deadlineText}). Formuläret kan inte längre ändras.

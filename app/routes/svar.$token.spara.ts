@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { draftErrors, ensureResponse, loadRespondentContext, saveDraft } from '~/models/responses.server';
+import { jointLeadOf } from '~/models/joint.server';
 import { editStateOf } from '~/models/rounds.server';
 import { getDb } from '~/utils/db.server';
-import { answersSchema, firstSaveConflict, jsonError, parseBody, readJsonBody, stateRefusal, unknownLink, versionSchema } from '~/utils/respondent-request.server';
+import { answersSchema, firstSaveConflict, jointRefusal, jsonError, parseBody, readJsonBody, stateRefusal, unknownLink, versionSchema } from '~/utils/respondent-request.server';
 
 /** Autosave of a draft: POST JSON { baseVersion, data, savedBy }. See saveDraft for the rules. */
 const saveSchema = z.strictObject({
@@ -18,6 +19,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const db = getDb();
     const ctx = await loadRespondentContext(db, params.token ?? '');
     if (!ctx) return unknownLink();
+    const lead = await jointLeadOf(db, ctx.assignment.id);
+    if (lead) return jointRefusal(lead.organisationName);
     const state = editStateOf(ctx.round, ctx.assignment);
     if (state !== 'open') return stateRefusal(state);
     if (!ctx.response) {

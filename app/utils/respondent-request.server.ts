@@ -130,6 +130,10 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 export const unknownLink = () =>
   jsonError(404, 'unknown link', 'Länken fungerar inte. Kontrollera att du har kopierat hela länken från inbjudan, eller kontakta den som skickade den.');
 
+/** 409 for a save or submit through a joint report member's own link (see jointLeadOf). */
+export const jointRefusal = (leadName: string) =>
+  jsonError(409, 'this organisation answers through a joint report; the lead organisation saves and submits for it', `Er organisation svarar tillsammans med ${leadName} i den här omgången. Svaret lämnas i deras formulär.`, { reason: 'joint' });
+
 /** 409 for a save or submit the response's state does not allow. */
 export function stateRefusal(state: 'submitted' | 'closed' | 'not_open'): Response {
   if (state === 'submitted')

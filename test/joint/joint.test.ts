@@ -8,7 +8,13 @@ import { createJointReport, jointCountedOrganisations, JointInputError } from '~
 import { remindRound } from '~/models/reminders.server';
 import { listAllStatus, missingList, roundRates } from '~/models/round-status.server';
 import { answerAndSubmit, cli, ojRound, setStatus } from '../admin/fixtures';
+import { formView } from '~/models/respondent-view.server';
+import * as save from '~/routes/svar.$token.spara';
+import * as submit from '~/routes/svar.$token.skicka';
+import { setDb } from '~/utils/db.server';
 import { freshDb, type TestDb } from '../helpers/db';
+import { callAction } from '../helpers/request';
+import { fixtures } from '../respond/helpers';
 
 const orgId = async (db: Kysely<Database>, code: string) => (await db.selectFrom('organisations').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
 
@@ -93,6 +99,33 @@ describe('joint reports', () => {
     await expect(bad(['0114'], '0115')).rejects.toThrow(/already in a joint report: 0114/);
     await expect(bad(['0180'], '0115')).rejects.toThrow(/member cannot lead/);
     await expect(bad(['0115'], '0114')).rejects.toThrow(/itself covered/);
+  });
+
+  it('a member’s own link is read-only: its page names the lead, and saves and submits are refused without a trace', async () => {
+    const { round, assignments } = await ojRound(t.db);
+    await createJointReport(t.db, { roundId: round.id, leadCode: '0180', memberCodes: ['0114'] });
+    const token = (code: string) => orgId(t.db, code).then((id) => assignments.find((a) => a.organisationId === id)!.token);
+    setDb(t.db);
+
+    const view = (await formView(t.db, await token('0114')))!;
+    expect(view).toMatchObject({ state: 'joint', jointLeadName: 'Stockholm', surveyJson: null, sections: null });
+    const body = { baseVersion: 0, data: fixtures['oj-vinr-2019'] };
+    for (const [action, url, extra] of [
+      [save.action, 'spara', { savedBy: 'Bo' }],
+      [submit.action, 'skicka', { submittedBy: 'Bo' }],
+    ] as const) {
+      const res = (await callAction(action, `/svar/${await token('0114')}/${url}`, { params: { token: await token('0114') }, json: { ...body, ...extra } })) as Response;
+      expect(res.status).toBe(409);
+      expect(await res.json()).toMatchObject({ ok: false, reason: 'joint', message: expect.stringContaining('tillsammans med Stockholm') });
+    }
+    const memberId = await orgId(t.db, '0114');
+    const memberAssignment = assignments.find((a) => a.organisationId === memberId)!;
+    expect(await t.db.selectFrom('responses').select('id').where('assignment_id', '=', memberAssignment.id).execute()).toEqual([]);
+
+    // The lead's own link works as usual, and its answers count for the member.
+    const lead = (await callAction(submit.action, `/svar/${await token('0180')}/skicka`, { params: { token: await token('0180') }, json: { ...body, submittedBy: 'Anna' } })) as Response;
+    expect(lead.status).toBe(200);
+    expect((await compareBothWays(t.db)).counts.ja).toBe(2);
   });
 
   it('round joint on the command line', async () => {
