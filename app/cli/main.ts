@@ -5,9 +5,27 @@ import type { Kysely } from 'kysely';
 import { createDb, parseDatabaseUrl } from '../../db/dialect';
 import type { Database } from '../../db/schema';
 import { UserError, type Command, type CommandContext } from './command';
-import { commands } from './commands/index';
 
-function overview(): string {
+/**
+ * Commands loaded alone, without every other command's modules (~25 MB): an export of 100 000
+ * responses has a memory budget (test/bench/export.bench.ts). No other command's name starts
+ * with these words.
+ */
+const LEAN_COMMANDS: Record<string, () => Promise<Command>> = {
+  export: async () => (await import('./commands/export')).exportCommand,
+};
+
+const isMain = Boolean(process.argv[1]) && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+/** Imported as a library (tests call runCli), every command loads with this module, as before. */
+const libraryCommands = isMain ? undefined : (await import('./commands/index')).commands;
+
+async function loadCommands(argv: string[]): Promise<Command[]> {
+  if (libraryCommands) return libraryCommands;
+  const lean = Object.hasOwn(LEAN_COMMANDS, argv[0] ?? '') ? LEAN_COMMANDS[argv[0]] : undefined;
+  return lean ? [await lean()] : (await import('./commands/index')).commands;
+}
+
+function overview(commands: Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: npm run cli -- <command> [options]',
@@ -20,7 +38,7 @@ function overview(): string {
 }
 
 /** Finds the longest command name that prefixes argv: `round create …` before `round`. */
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+function findCommand(commands: Command[], argv: string[]): { command: Command; rest: string[] } | undefined {
   for (const words of [2, 1]) {
     const name = argv.slice(0, words).join(' ');
     const command = commands.find((c) => c.name === name);
@@ -42,13 +60,14 @@ export async function runCli(
   /** A database owned by the caller (tests); by default the CLI opens DATABASE_URL and closes it. */
   givenDb?: Kysely<Database>,
 ): Promise<number> {
+  const commands = await loadCommands(argv);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.out(overview());
+    io.out(overview(commands));
     return argv.length === 0 ? 1 : 0;
   }
-  const found = findCommand(argv);
+  const found = findCommand(commands, argv);
   if (!found) {
-    io.err(`Unknown command: ${argv.slice(0, 2).join(' ')}\n\n${overview()}`);
+    io.err(`Unknown command: ${argv.slice(0, 2).join(' ')}\n\n${overview(commands)}`);
     return 2;
   }
   const { command, rest } = found;
@@ -91,7 +110,6 @@ export async function runCli(
   }
 }
 
-const isMain = Boolean(process.argv[1]) && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (isMain) {
   runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -56,7 +56,7 @@ apostrophe against formula injection. The file is written as a stream (flat memo
       throw new UserError(`Cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     try {
-      const count = await writeExport(db, scope, { format: opts.format, labels: opts.labels }, out);
+      const count = await writeExport(db, scope, { format: opts.format, labels: opts.labels, collectGarbage: true }, out);
       ctx.out(`${count} responses of ${scope.survey.meta.id}${scope.round ? ` (round ${scope.round.id})` : ''} written to ${opts.out}.`);
     } catch (e) {
       out.destroy();
