@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import * as build from '@remix-run/dev/server-build';
 import { createRequestHandler } from '@remix-run/express';
 import compression from 'compression';
@@ -7,7 +8,9 @@ import { startJobLoop } from './models/jobs.server';
 import { CSRF_REFUSAL, issueCsrfCookie, originAllowed } from './utils/csrf.server';
 import { closeDb } from './utils/db.server';
 import { getEnv } from './utils/env.server';
-import { getSurveys } from './models/surveys.server';
+import { getSurvey, getSurveys } from './models/surveys.server';
+import { serveCoreValidation } from './models/survey-validate.server';
+import { isValidationWorker, startValidationWorkers } from './models/validation-pool.server';
 import { logger } from './utils/logger.server';
 import { securityHeaders } from './utils/security-headers.server';
 
@@ -78,23 +81,31 @@ app.all(
   }),
 );
 
-const server = app.listen(env.PORT, env.HOST, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : env.PORT;
-  logger.info({ port, host: env.HOST }, `Enkätnav lyssnar på http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`);
-});
+// This build also runs on the validation worker threads (models/validation-pool.server.ts):
+// there it only answers survey-core validations, and never listens or runs jobs.
+if (isValidationWorker()) serveCoreValidation(getSurvey, getSurveys());
+else startServer();
 
-// Reminders and e-mail delivery; safe in every instance (see app/models/jobs.server.ts).
-const stopJobs = env.JOBS === 'on' ? startJobLoop() : async () => {};
-
-function shutdown(signal: string) {
-  logger.info({ signal }, 'shutting down');
-  server.close(() => {
-    void stopJobs()
-      .then(() => closeDb())
-      .finally(() => process.exit(0));
+function startServer() {
+  startValidationWorkers(fileURLToPath(import.meta.url));
+  const server = app.listen(env.PORT, env.HOST, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : env.PORT;
+    logger.info({ port, host: env.HOST }, `Enkätnav lyssnar på http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`);
   });
-  setTimeout(() => process.exit(0), 10_000).unref();
+
+  // Reminders and e-mail delivery; safe in every instance (see app/models/jobs.server.ts).
+  const stopJobs = env.JOBS === 'on' ? startJobLoop() : async () => {};
+
+  function shutdown(signal: string) {
+    logger.info({ signal }, 'shutting down');
+    server.close(() => {
+      void stopJobs()
+        .then(() => closeDb())
+        .finally(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 10_000).unref();
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));

@@ -7,6 +7,7 @@ import { projectResponse } from './analysis.server';
 import { enqueueMessage } from './outbox.server';
 import { buildReceiptEmail, receiptUrl } from './receipts.server';
 import { findAssignmentByToken, type Db } from './rounds.server';
+import { validateSubmission } from './survey-validate.server';
 import { getSurvey, previousVersion, validateAnswers, type AnswerError } from './surveys.server';
 
 /**
@@ -96,7 +97,7 @@ export async function ensureResponse(db: Kysely<Database>, ctx: RespondentContex
   if (ctx.response) return ctx.response;
   const prefill = await computePrefill(db, ctx.assignment, ctx.round.survey_id);
   const now = nowIso();
-  return db.transaction().execute(async (trx) => {
+  return inWriteBatch(db, async (trx) => {
     const inserted = await trx
       .insertInto('responses')
       .values({
@@ -197,10 +198,11 @@ const writeQueues = new WeakMap<Kysely<Database>, WriteJob[]>();
 
 /**
  * Group commit for SQLite. better-sqlite3 commits synchronously and, with synchronous=FULL,
- * every commit waits for an fsync (a few ms) while the whole process waits. Saves that arrive
- * together are therefore run in one transaction: one fsync for the lot. Each job still does its
- * own conditional update, so conflicts stay per save. If any job throws, the batch is rolled
- * back and every job runs again on its own, so only the failing one sees the error.
+ * every commit waits for an fsync (a few ms) while the whole process waits. Saves, submits and
+ * first visits that arrive together are therefore run in one transaction: one fsync for the
+ * lot. Each job still does its own conditional update, so conflicts stay per save. If any job
+ * throws, the batch is rolled back and every job runs again on its own, so only the failing one
+ * sees the error.
  * PostgreSQL commits concurrently on its own; there each job is its own transaction.
  */
 function inWriteBatch<T>(db: Kysely<Database>, run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -252,7 +254,7 @@ export async function submitResponse(
   }
   const survey = getSurvey(response.survey_id);
   if (!survey) throw new Error(`unknown survey ${response.survey_id}`);
-  const checked = validateAnswers(survey, input.data, 'submit');
+  const checked = await validateSubmission(survey, input.data);
   if (!checked.ok) {
     const saved = await saveDraft(db, { responseId: response.id, surveyId: response.survey_id, baseVersion: input.baseVersion, data: input.data, savedBy: input.submittedBy });
     if (!saved.ok && saved.reason === 'conflict') return saved;
@@ -262,7 +264,8 @@ export async function submitResponse(
   const now = nowIso();
   const reference = newReference(survey.meta.year, assignment.id);
   const email = input.email?.trim() || null;
-  const result = await db.transaction().execute(async (trx): Promise<SubmitResult> => {
+  // Group-committed with concurrent saves and submits on SQLite (one fsync for the lot).
+  const result = await inWriteBatch(db, async (trx): Promise<SubmitResult> => {
     const updated = await trx
       .updateTable('responses')
       .set((eb) => ({

@@ -15,6 +15,7 @@ import type { z } from 'zod';
 import { shapeModel, topQuestion, withPooledModel } from './survey-model.server';
 import { deriveAnswerSchema } from './survey-schema.server';
 import type { AnswerError, AnswerResult, LoadedSurvey, ValidationMode } from './survey-types.server';
+import { serveValidationRequests, validateInWorker } from './validation-pool.server';
 
 const schemas = new WeakMap<LoadedSurvey, z.ZodObject>();
 
@@ -229,6 +230,44 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
  *   The returned data has hidden questions' answers removed and computed values recomputed.
  */
 export function validateAnswers(survey: LoadedSurvey, data: unknown, mode: ValidationMode): AnswerResult {
+  const stage = schemaStage(survey, data, mode);
+  return 'ok' in stage ? stage : coreStage(stage, coreValidate(survey, stage.clean));
+}
+
+/**
+ * `validateAnswers(survey, data, 'submit')` with the survey-core part on a validation worker
+ * when the server started them (validation-pool.server.ts), so the main thread stays free;
+ * inline otherwise, or if the worker fails. The result is the same either way.
+ */
+export async function validateSubmission(survey: LoadedSurvey, data: unknown): Promise<AnswerResult> {
+  const stage = schemaStage(survey, data, 'submit');
+  if ('ok' in stage) return stage;
+  const pending = validateInWorker<CoreResult>(survey.meta.id, stage.clean);
+  const core = pending ? await pending.catch(() => coreValidate(survey, stage.clean)) : coreValidate(survey, stage.clean);
+  return coreStage(stage, core);
+}
+
+/**
+ * In a validation worker thread: builds a model for every survey, then answers the main
+ * thread's survey-core validations.
+ * @example if (isValidationWorker()) serveCoreValidation(getSurvey, getSurveys())
+ */
+export function serveCoreValidation(find: (surveyId: string) => LoadedSurvey | undefined, surveys: LoadedSurvey[]): void {
+  serveValidationRequests(
+    (surveyId, data) => {
+      const survey = find(surveyId);
+      if (!survey) throw new Error(`unknown survey ${surveyId}`);
+      return coreValidate(survey, data);
+    },
+    () => surveys.forEach((survey) => coreValidate(survey, {})),
+  );
+}
+
+type CoreResult = ReturnType<typeof coreValidate>;
+type SchemaStage = AnswerResult | { errors: AnswerError[]; failed: Set<string | null>; clean: Record<string, unknown> };
+
+/** The strict schema; for submit, also the answers survey-core should see. */
+function schemaStage(survey: LoadedSurvey, data: unknown, mode: ValidationMode): SchemaStage {
   if (!isPlainObject(data)) {
     return { ok: false, errors: [{ question: null, code: 'not_object', message: 'Svaren kunde inte läsas.', detail: 'Answers must be a JSON object of question keys.' }] };
   }
@@ -241,8 +280,10 @@ export function validateAnswers(survey: LoadedSurvey, data: unknown, mode: Valid
   // them and its rules that read them (förbrukat ≤ beviljat says nothing when beviljat was text).
   const failed = new Set(errors.map((e) => e.question));
   const clean = Object.fromEntries(Object.entries(data).filter(([k]) => !failed.has(k) && k in schema.shape));
-  const core = coreValidate(survey, clean);
+  return { errors, failed, clean };
+}
+
+function coreStage({ errors, failed }: { errors: AnswerError[]; failed: Set<string | null> }, core: CoreResult): AnswerResult {
   for (const { refs, ...e } of core.errors) if (!failed.has(e.question) && !refs.some((r) => failed.has(r))) errors.push(e);
   return errors.length ? { ok: false, errors } : { ok: true, data: core.data };
 }
-
