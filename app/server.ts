@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as build from '@remix-run/dev/server-build';
 import { createRequestHandler } from '@remix-run/express';
 import compression from 'compression';
+import expressStaticGzip from 'express-static-gzip';
 import express from 'express';
 import { startJobLoop } from './models/jobs.server';
 import { CSRF_REFUSAL, issueCsrfCookie, originAllowed } from './utils/csrf.server';
@@ -48,13 +49,22 @@ app.use((req, res, next) => {
   // Refuse oversized bodies before Remix reads them; a stream without a length is capped too.
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > MAX_BODY_BYTES) {
-    res.status(413).type('text/plain; charset=utf-8').send('Förfrågan är för stor.');
+    // In the error shape each client reads: the JSON API's, the form's, or plain text.
+    const message = `request body too large: at most ${MAX_BODY_BYTES} bytes`;
+    if (req.path.startsWith('/api/')) res.status(413).json({ error: { code: 'payload_too_large', message } });
+    else if (req.path.startsWith('/svar/')) res.status(413).json({ ok: false, error: message, message: 'Svaren är för stora för att sparas. Korta ner långa texter och försök igen.' });
+    else res.status(413).type('text/plain; charset=utf-8').send('Förfrågan är för stor.');
     return;
   }
   next();
 });
 
-app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: '1y' }));
+// The browser build's Brotli and gzip copies, written by `npm run build` (app/tools/precompress.ts);
+// the compression middleware above leaves already encoded responses alone.
+app.use(
+  build.publicPath,
+  expressStaticGzip(build.assetsBuildDirectory, { enableBrotli: true, orderPreference: ['br', 'gzip'], index: false, serveStatic: { immutable: true, maxAge: '1y' } }),
+);
 app.use(express.static('public', { maxAge: '1h' }));
 
 // Every browser gets a CSRF cookie on its first page; forms carry a token derived from it.

@@ -60,7 +60,8 @@ async function openDatabase(base: { sqlitePath: string; pgTemplate: string }, di
   };
 }
 
-const dialects: Array<'sqlite' | 'postgres'> = testPostgresUrl() ? ['sqlite', 'postgres'] : ['sqlite'];
+// DRILLS_DB=sqlite or postgres runs one dialect only (e.g. two runs side by side).
+const dialects = (testPostgresUrl() ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)).filter((d) => !process.env.DRILLS_DB || process.env.DRILLS_DB === d);
 const reports: DrillReport[] = [];
 let n = 0;
 for (const dialect of dialects) {
@@ -95,8 +96,9 @@ for (const dialect of dialects) {
 const outDir = path.resolve(dir, '../../bench');
 fs.mkdirSync(outDir, { recursive: true });
 const resultsPath = path.join(outDir, 'drills.json');
-const previous: { reports?: DrillReport[] } = fs.existsSync(resultsPath) ? JSON.parse(fs.readFileSync(resultsPath, 'utf8')) : {};
-const merged = [...(previous.reports ?? []).filter((p) => !reports.some((r) => r.drill === p.drill && r.dialect === p.dialect)), ...reports];
+// Read now, at the end, so runs side by side (DRILLS_DB) keep each other's reports.
+const latest: { reports?: DrillReport[] } = fs.existsSync(resultsPath) ? JSON.parse(fs.readFileSync(resultsPath, 'utf8')) : {};
+const merged = [...(latest.reports ?? []).filter((p) => !reports.some((r) => r.drill === p.drill && r.dialect === p.dialect)), ...reports];
 merged.sort((a, b) => `${a.drill}${a.dialect}`.localeCompare(`${b.drill}${b.dialect}`));
 const meta = { measuredAt: new Date().toISOString(), node: process.version, cpus: os.cpus().length };
 fs.writeFileSync(resultsPath, `${JSON.stringify({ ...meta, reports: merged }, null, 2)}\n`);

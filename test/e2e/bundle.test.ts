@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDb, type TestDb } from '../helpers/db';
+import { startApp, type RunningApp } from './harness';
 
 /**
  * Guards the browser bundle of the production build (`npm run build` writes esbuild's metafile):
@@ -43,5 +46,57 @@ describe('browser bundle', () => {
       .map(([, o]) => o.entryPoint!.replace(/^browser-route-module:routes\/(.*)\?browser$/, '$1'))
       .sort();
     expect(routes).toEqual(['enkater.$id.tsx', 'svar.$token._index.tsx']);
+  });
+});
+
+describe('serving the browser build', () => {
+  let t: TestDb;
+  let app: RunningApp;
+  beforeAll(async () => {
+    t = await freshDb({ file: true });
+    app = await startApp(t.url, { JOBS: 'off' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await t?.destroy();
+  });
+
+  it('sends the precompressed Brotli or gzip copy the browser accepts, else the file itself', async () => {
+    const meta = JSON.parse(fs.readFileSync(path.join(BUILD, 'metafile.js.json'), 'utf8')) as Metafile;
+    // The biggest script (SurveyJS), by its path under /build/.
+    const [biggest] = Object.keys(meta.outputs)
+      .filter((out) => out.endsWith('.js'))
+      .sort((a, b) => fs.statSync(path.resolve(ROOT, b)).size - fs.statSync(path.resolve(ROOT, a)).size);
+    const file = fs.readFileSync(path.resolve(ROOT, biggest));
+    const url = `${app.url}/build/${biggest.replace(/^.*?public\/(build\/)?/, '')}`;
+    const get = async (encoding: string) => {
+      const res = await fetch(url, { headers: { 'Accept-Encoding': encoding } });
+      expect(res.status).toBe(200);
+      return { res, body: Buffer.from(await res.arrayBuffer()) };
+    };
+    // fetch decodes what it asked for; compare the decoded bytes and the header.
+    const br = await get('gzip, deflate, br');
+    expect(br.res.headers.get('content-encoding')).toBe('br');
+    expect(br.res.headers.get('content-type')).toMatch(/javascript/);
+    expect(br.res.headers.get('vary')).toMatch(/Accept-Encoding/i);
+    expect(br.res.headers.get('cache-control')).toMatch(/immutable/);
+    expect(br.body.equals(file)).toBe(true);
+    expect(fs.statSync(path.resolve(ROOT, `${biggest}.br`)).size).toBeLessThan(zlib.brotliCompressSync(file, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }).length);
+    const gz = await get('gzip');
+    expect(gz.res.headers.get('content-encoding')).toBe('gzip');
+    expect(gz.body.equals(file)).toBe(true);
+    const plain = await get('identity');
+    expect(plain.res.headers.get('content-encoding')).toBeNull();
+    expect(plain.body.equals(file)).toBe(true);
+  });
+
+  it('refuses an oversized body with 413 in the error shape of each client', async () => {
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    const api = await fetch(`${app.url}/api/v1/comparisons`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: big });
+    expect(api.status).toBe(413);
+    expect(await api.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    const form = await fetch(`${app.url}/svar/abc/spara`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: big });
+    expect(form.status).toBe(413);
+    expect(await form.json()).toMatchObject({ ok: false, message: expect.stringMatching(/för stora/) });
   });
 });
