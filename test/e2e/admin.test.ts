@@ -128,5 +128,20 @@ describe('administrator in Chromium: round → invitations → a response → st
     await expect.poll(() => admin.locator('p.flash').textContent()).toMatch(/öppnat igen/);
     await expect.poll(() => admin.locator('ul.audit-log').textContent()).toMatch(/response\.reopen av admin@myndighet\.se – ”Kommunen vill rätta FREDA-svaret”/);
     await expectNoAxeViolations(admin);
+
+    // Users: add an evaluator with the keyboard-reachable form; the whole log shows the day's changes.
+    await admin.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Användare' }).click();
+    await admin.getByLabel('E-postadress').fill('eva@myndighet.se');
+    await admin.getByLabel('Roll').selectOption('evaluator');
+    await admin.getByRole('button', { name: 'Lägg till' }).click();
+    await expect.poll(() => admin.getByRole('status').first().textContent()).toMatch(/eva@myndighet\.se är tillagd som utvärderare/);
+    await admin.getByRole('button', { name: 'Inaktivera eva@myndighet.se' }).waitFor();
+    await expectNoAxeViolations(admin);
+    await admin.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Logg', exact: true }).click();
+    await admin.getByLabel('Händelse').selectOption('response.reopen');
+    await admin.getByRole('button', { name: 'Visa' }).click();
+    await expect.poll(() => admin.locator('tbody tr').count()).toBe(1);
+    expect(await admin.locator('tbody').textContent()).toContain('Svar återöppnat');
+    await expectNoAxeViolations(admin);
   });
 });
