@@ -110,6 +110,20 @@ describe('migrated database with reference data', () => {
     expect(stored.map((r) => Number(r.num))).toEqual(amounts);
   });
 
+  it('replacing an organisation’s analysis rows on submit is an index seek, not a scan of the survey', async () => {
+    t = await freshDb();
+    const plan =
+      t.dialect === 'sqlite'
+        ? (await sql<{ detail: string }>`explain query plan delete from answer_values where survey_id = ${'oj-vinr-2019'} and organisation_id = ${1}`.execute(t.db)).rows.map((r) => r.detail).join('\n')
+        : // An empty table is cheapest to scan; ask PostgreSQL whether it could seek at all.
+          await t.db.transaction().execute(async (trx) => {
+            await sql`set local enable_seqscan = off`.execute(trx);
+            const rows = (await sql<{ 'QUERY PLAN': string }>`explain delete from answer_values where survey_id = ${'oj-vinr-2019'} and organisation_id = ${1}`.execute(trx)).rows;
+            return rows.map((r) => r['QUERY PLAN']).join('\n');
+          });
+    expect(plan).toMatch(/answer_values_org_survey_idx/);
+  });
+
   it('speaks the expected dialect', async () => {
     t = await freshDb();
     expect(dialectOf(t.db)).toBe(t.dialect);
