@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { draftErrors, ensureResponse, loadRespondentContext, submitResponse } from '~/models/responses.server';
 import { jointLeadOf } from '~/models/joint.server';
 import { editStateOf } from '~/models/rounds.server';
+import { appBaseUrl } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
 import { answersSchema, firstSaveConflict, jointRefusal, jsonError, parseBody, readJsonBody, stateRefusal, unknownLink, versionSchema } from '~/utils/respondent-request.server';
 
@@ -32,7 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (errors) return jsonError(400, `answers do not pass validation: ${errors.map((e) => e.detail).join('; ')}`, 'Några svar har fel format.', { errors });
     }
     const response = await ensureResponse(db, ctx);
-    const result = await submitResponse(db, { ...ctx, response }, { baseVersion: body.baseVersion, data: body.data, submittedBy: body.submittedBy, email: body.email || null, baseUrl: new URL(request.url).origin });
+    const result = await submitResponse(db, { ...ctx, response }, { baseVersion: body.baseVersion, data: body.data, submittedBy: body.submittedBy, email: body.email || null, baseUrl: appBaseUrl(request) });
     if (result.ok) return Response.json(result, { headers: { 'Cache-Control': 'no-store' } });
     if (result.reason === 'invalid') {
       return jsonError(400, `answers do not pass validation: ${result.errors.map((e) => e.detail).join('; ')}`, 'Svaren kunde inte skickas in. Rätta felen som visas vid frågorna.', {

@@ -176,6 +176,17 @@ describe('respondent routes', () => {
     expect(r.sections.flatMap((x) => x.answers).find((a) => a.key === 'freda_kortfragor')?.lines).toEqual(['Nej']);
   });
 
+  it('the receipt e-mail links to the configured address, not to the Host the request named', async () => {
+    const res = (await callAction(submitAction, `http://attacker.example/svar/${tokens[0]}/skicka`, {
+      params: { token: tokens[0] },
+      json: { baseVersion: 0, data: fixtures[OJ], submittedBy: 'Anna', email: 'anna@kommun.se' },
+    })) as Response;
+    expect(res.status).toBe(200);
+    const mail = await t.db.selectFrom('outbox').select('text_body').where('kind', '=', 'receipt').executeTakeFirstOrThrow();
+    expect(mail.text_body).toContain(`http://localhost:3000/svar/${tokens[0]}/kvittens`);
+    expect(mail.text_body).not.toContain('attacker.example');
+  });
+
   it('after the deadline the form is read-only with whom to contact, and saves get 409', async () => {
     await save(tokens[0], { json: { baseVersion: 0, data: { fortbildning_vuxna: 'ja' }, savedBy: 'Anna' } });
     const ctx = (await loadRespondentContext(t.db, tokens[0]))!;
