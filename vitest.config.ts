@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts', 'app/**/*.test.ts', 'db/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'node_modules/**'],
+          exclude: ['test/e2e/**', 'test/drills/**', 'node_modules/**'],
           globalSetup: ['test/helpers/global-setup.ts'],
           environment: 'node',
           testTimeout: 30_000,
