@@ -203,8 +203,9 @@ export function fuzzPayload(surveyId: string, questions: FuzzQuestion[], answers
     else if (where === 1) data[s.slice(0, size)] = 'x';
     else {
       data[q.key] = s;
-      // Text answers up to MAX_TEXT characters are fine in a text question.
-      if (takesText(q) && s.length <= MAX_TEXT && Buffer.byteLength(s) < ANSWER_LIMIT - 20_000) expect = 'any';
+      // Text answers up to MAX_TEXT characters are fine in a text question. Characters are code
+      // points, as zod counts them: 75 000 "🙂" are 150 000 UTF-16 units but within the limit.
+      if (takesText(q) && [...s].length <= MAX_TEXT && Buffer.byteLength(s) < ANSWER_LIMIT - 20_000) expect = 'any';
     }
   } else if (roll < 46) {
     const depth = pick([64, 100, 1000, 10_000, 50_000, 100_000]);

@@ -28,6 +28,8 @@ const PAYLOADS = { ci: 300, full: 10_000 } as const;
 /** Hard cap on the whole drill: a hang or a crawl fails it instead of running forever. */
 const TIME_LIMIT_MS = { ci: 9 * 60_000, full: 4 * 60 * 60_000 } as const;
 const REQUEST_TIMEOUT_MS = 30_000;
+/** app/server.ts MAX_BODY_BYTES: above it the server refuses from the Content-Length header alone. */
+const SERVER_BODY_LIMIT = 2 * 1024 * 1024;
 /** Assignments are created in batches of this many per survey; a successful submit uses one up. */
 const BATCH = 10;
 
@@ -88,7 +90,7 @@ export async function run(options: DrillOptions): Promise<DrillReport> {
     if (failures.length < 200) failures.push(line);
   };
   const statuses = new Map<number, number>();
-  const counts = { requests: 0, accepted: 0, rejected: 0, savedOnInvalidSubmit: 0, serverErrors: 0, connectionErrors: 0, idleResetRetries: 0, changedOnReject: 0, acceptedInvalid: 0, submitted: 0 };
+  const counts = { requests: 0, accepted: 0, rejected: 0, savedOnInvalidSubmit: 0, serverErrors: 0, connectionErrors: 0, closedOnOversize: 0, idleResetRetries: 0, changedOnReject: 0, acceptedInvalid: 0, submitted: 0 };
   const perSurveyTried: Record<string, number> = {};
   /** Milliseconds spent per mutation family, for the log of long runs. */
   const timeByKind = new Map<string, number>();
@@ -183,6 +185,19 @@ export async function run(options: DrillOptions): Promise<DrillReport> {
     try {
       reply = await post(agent, `${app.url}/svar/${assignment.token}/${endpoint === 'save' ? 'spara' : 'skicka'}`, body, payload.contentType, () => counts.idleResetRetries++);
     } catch (e) {
+      // Over the server-wide limit, the server answers 413 from the length header and closes the
+      // connection; a client still writing the body can see EPIPE/ECONNRESET before it reads that
+      // answer. A refusal all the same, so stored data must not have changed.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (body.length > SERVER_BODY_LIMIT && (code === 'EPIPE' || code === 'ECONNRESET')) {
+        counts.closedOnOversize++;
+        const after = await snapshot(assignment.id);
+        if (before.text !== after.text) {
+          counts.changedOnReject++;
+          fail(`${where}: refused by closing the connection, but stored data changed`);
+        }
+        return after.status === 'submitted';
+      }
       counts.connectionErrors++;
       fail(`${where}: connection error ${(e as Error).message}`);
       return true;
