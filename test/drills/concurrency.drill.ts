@@ -13,7 +13,7 @@ import http from 'node:http';
 import { createRound } from '../../app/models/rounds.server';
 import { startApp } from '../e2e/harness';
 import { canonical, postJson, type JsonAnswer } from './crash.drill';
-import type { DrillOptions, DrillReport } from './drill';
+import { failureList, type DrillOptions, type DrillReport } from './drill';
 
 type Answers = Record<string, unknown>;
 
@@ -44,10 +44,7 @@ export async function run(options: DrillOptions): Promise<DrillReport> {
   const scale = SCALES[options.scale];
   const { db, url: databaseUrl, dialect } = options.database;
   const log = options.log ?? (() => {});
-  const failures: string[] = [];
-  const fail = (line: string) => {
-    if (failures.length < 200) failures.push(line);
-  };
+  const { failures, fail } = failureList();
 
   const org = await db.selectFrom('organisations').select('id').where('kind', '=', 'kommun').orderBy('code').executeTakeFirstOrThrow();
   const day = 86_400_000;

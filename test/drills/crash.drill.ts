@@ -18,7 +18,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { createRound } from '../../app/models/rounds.server';
 import { startApp, type RunningApp } from '../e2e/harness';
-import type { DrillOptions, DrillReport } from './drill';
+import { failureList, type DrillOptions, type DrillReport } from './drill';
 
 type Answers = Record<string, unknown>;
 
@@ -104,10 +104,7 @@ export async function run(options: DrillOptions): Promise<DrillReport> {
   const scale = SCALES[options.scale];
   const { db, url: databaseUrl, dialect } = options.database;
   const log = options.log ?? (() => {});
-  const failures: string[] = [];
-  const fail = (line: string) => {
-    if (failures.length < 200) failures.push(line);
-  };
+  const { failures, fail } = failureList();
 
   // Rounds alternate between a short form (ÖJ 2019) and the long 2018 återrapportering.
   const kommuner = (await db.selectFrom('organisations').select('id').where('kind', '=', 'kommun').orderBy('code').execute()).map((r) => r.id);

@@ -35,3 +35,17 @@ export interface DrillReport {
   failures: string[];
   durationMs: number;
 }
+
+/**
+ * The failure lines of a drill, capped so a broken run still writes a readable report.
+ * @example const { failures, fail } = failureList(); … fail(`payload 12: 500`);
+ */
+export function failureList(limit = 200): { failures: string[]; fail: (line: string) => void } {
+  const failures: string[] = [];
+  return {
+    failures,
+    fail: (line) => {
+      if (failures.length < limit) failures.push(line);
+    },
+  };
+}

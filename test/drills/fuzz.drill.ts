@@ -19,7 +19,7 @@ import path from 'node:path';
 import { createRound } from '../../app/models/rounds.server';
 import { getSurveys } from '../../app/models/surveys.server';
 import { startApp } from '../e2e/harness';
-import type { DrillOptions, DrillReport } from './drill';
+import { failureList, type DrillOptions, type DrillReport } from './drill';
 import { fuzzPayload, questionsOf, type Endpoint, type FuzzPayload } from './fuzz-payloads';
 
 const fixtures = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/valid-answers.json'), 'utf8')) as Record<string, Record<string, unknown>>;
@@ -85,10 +85,7 @@ export async function run(options: DrillOptions): Promise<DrillReport> {
   const perSurvey = Number(process.env.FUZZ_PAYLOADS) || PAYLOADS[options.scale];
   const started = performance.now();
   const deadline = Date.now() + TIME_LIMIT_MS[options.scale];
-  const failures: string[] = [];
-  const fail = (line: string) => {
-    if (failures.length < 200) failures.push(line);
-  };
+  const { failures, fail } = failureList();
   const statuses = new Map<number, number>();
   const counts = { requests: 0, accepted: 0, rejected: 0, savedOnInvalidSubmit: 0, serverErrors: 0, connectionErrors: 0, closedOnOversize: 0, idleResetRetries: 0, changedOnReject: 0, acceptedInvalid: 0, submitted: 0 };
   const perSurveyTried: Record<string, number> = {};
