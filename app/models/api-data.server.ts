@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AssignmentStatus, Database } from '../../db/schema';
+import { roundsWithCounts } from './round-admin.server';
 import { getRound } from './rounds.server';
 import { roundRates, type RoundRates } from './round-status.server';
 import { getCodebook, getSurveys, type CodebookEntry, type LoadedSurvey } from './surveys.server';
@@ -57,17 +58,7 @@ export interface ApiRound {
 }
 
 export async function listApiRounds(db: Kysely<Database>, page: { limit: number; after?: number }): Promise<ApiRound[]> {
-  let query = db
-    .selectFrom('rounds as r')
-    .leftJoin('assignments as a', 'a.round_id', 'r.id')
-    .select(['r.id', 'r.survey_id', 'r.title', 'r.opens_at', 'r.closes_at', 'r.closed_at'])
-    .select((eb) => [
-      eb.fn.count<number>('a.id').as('total'),
-      eb.fn.sum<number>(eb.case().when('a.status', '=', 'submitted').then(1).else(0).end()).as('submitted'),
-    ])
-    .groupBy(['r.id', 'r.survey_id', 'r.title', 'r.opens_at', 'r.closes_at', 'r.closed_at'])
-    .orderBy('r.id')
-    .limit(page.limit + 1);
+  let query = roundsWithCounts(db).orderBy('r.id').limit(page.limit + 1);
   if (page.after !== undefined) query = query.where('r.id', '>', page.after);
   const rows = await query.execute();
   return rows.map((r) => {

@@ -168,9 +168,12 @@ export function defaultDeadlineDate(mmdd: string | undefined, opensOn: string): 
   return candidate >= opensOn.slice(0, 10) ? candidate : `${year + 1}-${mmdd}`;
 }
 
-/** All rounds, newest first, with assignment and submitted counts (aggregated in SQL). */
-export async function listRoundsOverview(db: Kysely<Database>) {
-  const rows = await db
+/**
+ * Rounds with their assignment and submitted counts, aggregated in SQL: the admin overview and
+ * the API's round list add their own order and page.
+ */
+export function roundsWithCounts(db: Kysely<Database>) {
+  return db
     .selectFrom('rounds as r')
     .leftJoin('assignments as a', 'a.round_id', 'r.id')
     .select(['r.id', 'r.survey_id', 'r.title', 'r.opens_at', 'r.closes_at', 'r.closed_at'])
@@ -178,9 +181,12 @@ export async function listRoundsOverview(db: Kysely<Database>) {
       eb.fn.count<number>('a.id').as('total'),
       eb.fn.sum<number>(eb.case().when('a.status', '=', 'submitted').then(1).else(0).end()).as('submitted'),
     ])
-    .groupBy(['r.id', 'r.survey_id', 'r.title', 'r.opens_at', 'r.closes_at', 'r.closed_at'])
-    .orderBy('r.id', 'desc')
-    .execute();
+    .groupBy(['r.id', 'r.survey_id', 'r.title', 'r.opens_at', 'r.closes_at', 'r.closed_at']);
+}
+
+/** All rounds, newest first, with assignment and submitted counts. */
+export async function listRoundsOverview(db: Kysely<Database>) {
+  const rows = await roundsWithCounts(db).orderBy('r.id', 'desc').execute();
   return rows.map((r) => ({ ...r, total: Number(r.total), submitted: Number(r.submitted ?? 0) }));
 }
 
