@@ -5,13 +5,13 @@ import { createRequestHandler } from '@remix-run/express';
 import compression from 'compression';
 import expressStaticGzip from 'express-static-gzip';
 import express from 'express';
-import { startJobLoop } from './models/jobs.server';
+import { startJobLoop } from './models/ops/jobs.server';
 import { CSRF_REFUSAL, issueCsrfCookie, originAllowed } from './utils/csrf.server';
 import { closeDb } from './utils/db.server';
 import { getEnv } from './utils/env.server';
-import { getSurvey, getSurveys } from './models/surveys.server';
-import { serveCoreValidation } from './models/survey-validate.server';
-import { isValidationWorker, startValidationWorkers } from './models/validation-pool.server';
+import { getSurvey, getSurveys } from './models/surveys/surveys.server';
+import { serveCoreValidation } from './models/surveys/validate.server';
+import { isValidationWorker, startValidationWorkers } from './models/surveys/validation-pool.server';
 import { logger } from './utils/logger.server';
 import { securityHeaders } from './utils/security-headers.server';
 
@@ -104,7 +104,7 @@ function startServer() {
     logger.info({ port, host: env.HOST }, `Enkätnav lyssnar på http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`);
   });
 
-  // Reminders and e-mail delivery; safe in every instance (see app/models/jobs.server.ts).
+  // Reminders and e-mail delivery; safe in every instance (see app/models/ops/jobs.server.ts).
   const stopJobs = env.JOBS === 'on' ? startJobLoop() : async () => {};
 
   function shutdown(signal: string) {

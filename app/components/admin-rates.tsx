@@ -1,4 +1,4 @@
-import { percent } from './admin-labels';
+import { percent } from '../utils/admin-labels';
 
 export interface RateView {
   code: string | null;

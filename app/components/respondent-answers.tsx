@@ -1,4 +1,4 @@
-import type { AnswerSection } from '~/models/receipts.server';
+import type { AnswerSection } from '~/models/responses/receipts.server';
 
 /** The answers as a definition list per page: used by the receipt and the read-only form. */
 export function RespondentAnswers({ sections }: { sections: AnswerSection[] }) {

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { dateOnly, percent } from '~/components/admin-labels';
+import { dateOnly, percent } from '~/utils/admin-labels';
 import { RateBar } from '~/components/admin-rates';
-import { listRoundsOverview } from '~/models/round-admin.server';
-import { getSurvey } from '~/models/surveys.server';
+import { listRoundsOverview } from '~/models/rounds/admin.server';
+import { getSurvey } from '~/models/surveys/surveys.server';
 import { requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
 

@@ -2,10 +2,10 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
 import { ROLES } from '../../db/schema';
-import { dateTime, ROLE_LABELS } from '~/components/admin-labels';
+import { dateTime, ROLE_LABELS } from '~/utils/admin-labels';
 import { CsrfInput } from '~/components/csrf-input';
-import { getOrganisationByCode, listOrganisations } from '~/models/organisations.server';
-import { addUserAudited, listUsers, setUserActive, UserChangeError, UserExistsError } from '~/models/users.server';
+import { getOrganisationByCode, listOrganisations } from '~/models/organisations/organisations.server';
+import { addUserAudited, listUsers, setUserActive, UserChangeError, UserExistsError } from '~/models/auth/users.server';
 import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { CsrfInput } from '~/components/csrf-input';
-import { CONTACT_PROBLEMS, ContactColumnsError, countContacts, importContacts } from '~/models/contacts.server';
+import { CONTACT_PROBLEMS, ContactColumnsError, countContacts, importContacts } from '~/models/organisations/contacts.server';
 import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';

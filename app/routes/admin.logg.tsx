@@ -1,8 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
-import { dateTime } from '~/components/admin-labels';
-import { auditActions, listAudit } from '~/models/audit.server';
+import { dateTime } from '~/utils/admin-labels';
+import { auditActions, listAudit } from '~/models/auth/audit.server';
 import { requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
 

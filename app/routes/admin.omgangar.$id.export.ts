@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { EXPORT_CONTENT_TYPES, ExportError, exportFileName, resolveExportScope, writeExport } from '~/models/export.server';
+import { EXPORT_CONTENT_TYPES, ExportError, exportFileName, resolveExportScope, writeExport } from '~/models/exports/export.server';
 import { requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
 import { logger } from '~/utils/logger.server';

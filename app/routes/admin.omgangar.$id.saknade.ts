@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { STATUS_LABELS } from '~/components/admin-labels';
-import { missingList, missingListCsv, missingListXlsx } from '~/models/round-status.server';
-import { getRound } from '~/models/rounds.server';
+import { STATUS_LABELS } from '~/utils/admin-labels';
+import { missingList, missingListCsv, missingListXlsx } from '~/models/rounds/status.server';
+import { getRound } from '~/models/rounds/rounds.server';
 import { requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
 

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
-import { dateOnly, dateTime, STATUS_LABELS } from '~/components/admin-labels';
+import { dateOnly, dateTime, STATUS_LABELS } from '~/utils/admin-labels';
 import { CsrfInput } from '~/components/csrf-input';
-import { listAudit } from '~/models/audit.server';
-import { ResponseStateError, type RevisionSummary } from '~/models/responses.server';
-import { extendAssignmentAudited, getAssignmentDetail, parseAdminDate, reopenResponseAudited, restoreRevisionAudited } from '~/models/round-admin.server';
-import { deadlineOf, getRound, listRevisions } from '~/models/rounds.server';
+import { listAudit } from '~/models/auth/audit.server';
+import { ResponseStateError, type RevisionSummary } from '~/models/responses/responses.server';
+import { extendAssignmentAudited, getAssignmentDetail, parseAdminDate, reopenResponseAudited, restoreRevisionAudited } from '~/models/rounds/admin.server';
+import { deadlineOf, getRound, listRevisions } from '~/models/rounds/rounds.server';
 import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';

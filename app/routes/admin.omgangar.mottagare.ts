@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { ORGANISATION_KINDS } from '../../db/schema';
-import { parseCodes, selectTargets } from '~/models/round-admin.server';
+import { parseCodes, selectTargets } from '~/models/rounds/admin.server';
 import { requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
 

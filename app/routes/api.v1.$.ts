@@ -1,4 +1,4 @@
-import { ApiError, apiHandler } from '~/utils/api.server';
+import { ApiError, apiHandler } from '~/models/api/http.server';
 
 /** Unknown paths under /api/v1 answer in JSON, not with the HTML 404 page. */
 const notFound = apiHandler(async ({ request }) => {

@@ -1,6 +1,6 @@
 import { ComparisonError, computeComparison } from '~/models/comparisons/compute.server';
 import { DefinitionError, parseDefinition } from '~/models/comparisons/saved.server';
-import { ApiError, apiHandler, apiJson, methodNotAllowed, readJsonBody, requireApiUser } from '~/utils/api.server';
+import { ApiError, apiHandler, apiJson, methodNotAllowed, readJsonBody, requireApiUser } from '~/models/api/http.server';
 import { getDb } from '~/utils/db.server';
 
 /** A comparison definition is small; anything larger is a mistake or an attack. */

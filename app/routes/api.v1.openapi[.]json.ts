@@ -1,5 +1,5 @@
-import { openApiDocument } from '~/models/openapi.server';
-import { apiHandler, apiJson, methodNotAllowed } from '~/utils/api.server';
+import { openApiDocument } from '~/models/api/openapi.server';
+import { apiHandler, apiJson, methodNotAllowed } from '~/models/api/http.server';
 
 /** The OpenAPI document is public: it describes the API, not data. */
 export const loader = apiHandler(async ({ request }) => apiJson(request, openApiDocument()));

@@ -1,6 +1,6 @@
-import { listApiResponses } from '~/models/api-data.server';
-import { getRound } from '~/models/rounds.server';
-import { ApiError, apiHandler, apiJson, idParam, methodNotAllowed, pageOf, parsePage, requireApiUser } from '~/utils/api.server';
+import { listApiResponses } from '~/models/api/data.server';
+import { getRound } from '~/models/rounds/rounds.server';
+import { ApiError, apiHandler, apiJson, idParam, methodNotAllowed, pageOf, parsePage, requireApiUser } from '~/models/api/http.server';
 import { getDb } from '~/utils/db.server';
 
 /** Answers are personal data of the organisations: administrators only. */

@@ -1,5 +1,5 @@
-import { getApiRound } from '~/models/api-data.server';
-import { ApiError, apiHandler, apiJson, idParam, methodNotAllowed, requireApiUser } from '~/utils/api.server';
+import { getApiRound } from '~/models/api/data.server';
+import { ApiError, apiHandler, apiJson, idParam, methodNotAllowed, requireApiUser } from '~/models/api/http.server';
 import { getDb } from '~/utils/db.server';
 
 export const loader = apiHandler(async ({ request, params }) => {

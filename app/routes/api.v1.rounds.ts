@@ -1,5 +1,5 @@
-import { listApiRounds } from '~/models/api-data.server';
-import { apiHandler, apiJson, methodNotAllowed, pageOf, parsePage, requireApiUser } from '~/utils/api.server';
+import { listApiRounds } from '~/models/api/data.server';
+import { apiHandler, apiJson, methodNotAllowed, pageOf, parsePage, requireApiUser } from '~/models/api/http.server';
 import { getDb } from '~/utils/db.server';
 
 export const loader = apiHandler(async ({ request }) => {

@@ -1,5 +1,5 @@
-import { getApiSurvey } from '~/models/api-data.server';
-import { ApiError, apiHandler, apiJson, methodNotAllowed, requireApiUser } from '~/utils/api.server';
+import { getApiSurvey } from '~/models/api/data.server';
+import { ApiError, apiHandler, apiJson, methodNotAllowed, requireApiUser } from '~/models/api/http.server';
 
 export const loader = apiHandler(async ({ request, params }) => {
   await requireApiUser(request, ['admin', 'evaluator']);

@@ -1,5 +1,5 @@
-import { listApiSurveys } from '~/models/api-data.server';
-import { apiHandler, apiJson, methodNotAllowed, pageOf, parsePage, requireApiUser } from '~/utils/api.server';
+import { listApiSurveys } from '~/models/api/data.server';
+import { apiHandler, apiJson, methodNotAllowed, pageOf, parsePage, requireApiUser } from '~/models/api/http.server';
 
 export const loader = apiHandler(async ({ request }) => {
   await requireApiUser(request, ['admin', 'evaluator']);

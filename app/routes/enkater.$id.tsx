@@ -4,7 +4,7 @@ import type { SurveyModel } from 'survey-core';
 import { ClientOnly } from '~/components/client-only';
 import { SurveyForm } from '~/components/survey-form.client';
 import { surveyLinks } from '~/components/survey-links';
-import { familyVersions, getCodebook, getSurvey } from '~/models/surveys.server';
+import { familyVersions, getCodebook, getSurvey } from '~/models/surveys/surveys.server';
 import { audienceLabel, formatDeadline, KIND_NAMES } from '~/utils/survey-labels';
 
 export const links: LinksFunction = () => surveyLinks();

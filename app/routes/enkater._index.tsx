@@ -1,6 +1,6 @@
 import type { LinksFunction, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getCodebook, getSurveys } from '~/models/surveys.server';
+import { getCodebook, getSurveys } from '~/models/surveys/surveys.server';
 import surveyCss from '~/styles/survey.css';
 import { audienceLabel, familyName, formatDeadline } from '~/utils/survey-labels';
 

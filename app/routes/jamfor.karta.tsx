@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MapFigure } from '~/components/map-figure';
 import { ComparisonError } from '~/models/comparisons/compute.server';
 import { kommunMap, type KommunMap, type MapSource } from '~/models/comparisons/map.server';
-import { listGrantPrograms } from '~/models/grants.server';
+import { listGrantPrograms } from '~/models/grants/grants.server';
 import styles from '~/styles/jamfor.css';
 import { requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';

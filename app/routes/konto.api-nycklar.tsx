@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
 import { CsrfInput } from '~/components/csrf-input';
-import { ApiTokenError, createApiToken, listApiTokens, revokeApiToken } from '~/models/api-tokens.server';
+import { ApiTokenError, createApiToken, listApiTokens, revokeApiToken } from '~/models/auth/api-tokens.server';
 import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';

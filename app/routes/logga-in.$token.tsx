@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { CsrfInput } from '~/components/csrf-input';
-import { consumeSignInToken } from '~/models/users.server';
+import { consumeSignInToken } from '~/models/auth/users.server';
 import styles from '~/styles/auth.css';
 import { homeOf, safeRedirectPath } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';

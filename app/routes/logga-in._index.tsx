@@ -1,10 +1,10 @@
 import { json, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
-import { ROLE_LABELS } from '~/components/admin-labels';
+import { ROLE_LABELS } from '~/utils/admin-labels';
 import { CsrfInput } from '~/components/csrf-input';
-import { normaliseEmail, requestSignInLink, SIGNIN_TOKEN_MINUTES } from '~/models/users.server';
-import { deliverSoon } from '~/models/jobs.server';
+import { normaliseEmail, requestSignInLink, SIGNIN_TOKEN_MINUTES } from '~/models/auth/users.server';
+import { deliverSoon } from '~/models/ops/jobs.server';
 import styles from '~/styles/auth.css';
 import { appBaseUrl, getUser, homeOf, notBefore, safeRedirectPath, showSecretsInUi } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';

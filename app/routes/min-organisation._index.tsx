@@ -1,9 +1,9 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
-import { dateOnly, dateTime } from '~/components/admin-labels';
-import { feedToken, organisationInbox, type InboxItem } from '~/models/inbox.server';
-import { getOrganisationByCode } from '~/models/organisations.server';
+import { dateOnly, dateTime } from '~/utils/admin-labels';
+import { feedToken, organisationInbox, type InboxItem } from '~/models/responses/inbox.server';
+import { getOrganisationByCode } from '~/models/organisations/organisations.server';
 import inboxStyles from '~/styles/inbox.css';
 import { appBaseUrl, forbidden, requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { inboxCalendar, organisationInbox, userForFeedToken } from '~/models/inbox.server';
+import { inboxCalendar, organisationInbox, userForFeedToken } from '~/models/responses/inbox.server';
 import { appBaseUrl, getUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
 

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
 import { z } from 'zod';
 import { ORGANISATION_KINDS } from '../../db/schema';
-import { countOrganisationsByKind, listKommungrupper, listLan, listOrganisations } from '~/models/organisations.server';
+import { countOrganisationsByKind, listKommungrupper, listLan, listOrganisations } from '~/models/organisations/organisations.server';
 import { getDb } from '~/utils/db.server';
 import { KIND_LABELS } from '~/utils/organisation-kinds';
 

@@ -5,7 +5,7 @@ import { RespondentAnswers } from '~/components/respondent-answers';
 import { RespondentError } from '~/components/respondent-error';
 import { RespondentForm } from '~/components/respondent-form.client';
 import { surveyLinks } from '~/components/survey-links';
-import { formView } from '~/models/respondent-view.server';
+import { formView } from '~/models/responses/respondent-view.server';
 import respondentStyles from '~/styles/respondent.css';
 import { getDb } from '~/utils/db.server';
 

@@ -2,7 +2,7 @@ import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction }
 import { useLoaderData } from '@remix-run/react';
 import { RespondentAnswers } from '~/components/respondent-answers';
 import { RespondentError } from '~/components/respondent-error';
-import { receiptView } from '~/models/respondent-view.server';
+import { receiptView } from '~/models/responses/respondent-view.server';
 import respondentStyles from '~/styles/respondent.css';
 import { getDb } from '~/utils/db.server';
 

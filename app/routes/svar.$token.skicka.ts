@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { draftErrors, ensureResponse, loadRespondentContext, submitResponse } from '~/models/responses.server';
-import { jointLeadOf } from '~/models/joint.server';
-import { editStateOf } from '~/models/rounds.server';
+import { draftErrors, ensureResponse, loadRespondentContext, submitResponse } from '~/models/responses/responses.server';
+import { jointLeadOf } from '~/models/rounds/joint.server';
+import { editStateOf } from '~/models/rounds/rounds.server';
 import { appBaseUrl } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
-import { answersSchema, firstSaveConflict, jointRefusal, jsonError, parseBody, readJsonBody, stateRefusal, unknownLink, versionSchema } from '~/utils/respondent-request.server';
+import { answersSchema, firstSaveConflict, jointRefusal, jsonError, parseBody, readJsonBody, stateRefusal, unknownLink, versionSchema } from '~/models/responses/respondent-request.server';
 
 /** Submit: POST JSON { baseVersion, data, submittedBy, email? }. Idempotent once submitted. */
 const submitSchema = z.strictObject({

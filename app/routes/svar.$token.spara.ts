@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { draftErrors, ensureResponse, loadRespondentContext, saveDraft } from '~/models/responses.server';
-import { jointLeadOf } from '~/models/joint.server';
-import { editStateOf } from '~/models/rounds.server';
+import { draftErrors, ensureResponse, loadRespondentContext, saveDraft } from '~/models/responses/responses.server';
+import { jointLeadOf } from '~/models/rounds/joint.server';
+import { editStateOf } from '~/models/rounds/rounds.server';
 import { getDb } from '~/utils/db.server';
-import { answersSchema, firstSaveConflict, jointRefusal, jsonError, parseBody, readJsonBody, stateRefusal, unknownLink, versionSchema } from '~/utils/respondent-request.server';
+import { answersSchema, firstSaveConflict, jointRefusal, jsonError, parseBody, readJsonBody, stateRefusal, unknownLink, versionSchema } from '~/models/responses/respondent-request.server';
 
 /** Autosave of a draft: POST JSON { baseVersion, data, savedBy }. See saveDraft for the rules. */
 const saveSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { audit } from '../../app/models/audit.server';
-import { createUser, findUserByEmail } from '../../app/models/users.server';
+import { audit } from '../../app/models/auth/audit.server';
+import { createUser, findUserByEmail } from '../../app/models/auth/users.server';
 import type { Database } from '../schema';
 
 export const DEMO_USERS = [

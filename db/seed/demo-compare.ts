@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, NewGrant } from '../schema';
-import { upsertGrants } from '../../app/models/grants.server';
-import { importResponses } from '../../app/models/import-responses.server';
+import { upsertGrants } from '../../app/models/grants/grants.server';
+import { importResponses } from '../../app/models/imports/responses.server';
 
 /**
  * Demo for /jamfor: a synthetic grant ledger for all kommuner 2012–2018 whose yearly status

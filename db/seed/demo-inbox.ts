@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { audit } from '../../app/models/audit.server';
-import { createRound, extendAssignment } from '../../app/models/rounds.server';
-import { createUser, findUserByEmail } from '../../app/models/users.server';
+import { audit } from '../../app/models/auth/audit.server';
+import { createRound, extendAssignment } from '../../app/models/rounds/rounds.server';
+import { createUser, findUserByEmail } from '../../app/models/auth/users.server';
 import type { Database } from '../schema';
 
 export const DEMO_RESPONDENT = { email: 'kommun@demo.enkatnav.se', name: 'Demo Kvinnofridssamordnare' };

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
-import { ensureResponse, loadRespondentContext, saveDraft, submitResponse } from '../../app/models/responses.server';
-import { createRound, linkForToken } from '../../app/models/rounds.server';
+import { ensureResponse, loadRespondentContext, saveDraft, submitResponse } from '../../app/models/responses/responses.server';
+import { createRound, linkForToken } from '../../app/models/rounds/rounds.server';
 
 const TITLE = 'Öppna jämförelser – våld i nära relationer 2019 (demo)';
 const YES_NO = ['ja', 'nej'] as const;

@@ -3,7 +3,7 @@ import type { Insertable, Selectable } from 'kysely';
 /**
  * Joint reports: a member organisation's assignment in a round is answered by a lead
  * assignment of the same round (e.g. three small kommuner that share a coordinator). One row per
- * member; the lead's one response counts for every member. See app/models/joint.server.ts.
+ * member; the lead's one response counts for every member. See app/models/rounds/joint.server.ts.
  */
 export interface JointMemberTable {
   /** The member's own assignment: covered, not reminded, not in the missing list. Unique. */

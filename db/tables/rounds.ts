@@ -36,7 +36,7 @@ export interface AssignmentTable {
   extended_until: string | null;
   /**
    * Random per-assignment nonce (16 bytes, hex). The access token is derived from it, see
-   * accessToken() in app/models/rounds.server.ts; replacing the nonce revokes the old link.
+   * accessToken() in app/models/rounds/rounds.server.ts; replacing the nonce revokes the old link.
    */
   token_nonce: string;
   /** SHA-256 (hex) of the secret access token; the token itself is never stored. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findAssignmentByToken } from '~/models/rounds.server';
+import { findAssignmentByToken } from '~/models/rounds/rounds.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { cli, setStatus } from './fixtures';
 

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ContactColumnsError, contactsByOrganisation, importContacts } from '~/models/contacts.server';
+import { ContactColumnsError, contactsByOrganisation, importContacts } from '~/models/organisations/contacts.server';
 import { readTabular } from '~/utils/tabular.server';
 import { freshDb, type TestDb } from '../helpers/db';
 

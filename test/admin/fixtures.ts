@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { AssignmentStatus, Database } from '../../db/schema';
 import { runCli } from '~/cli/main';
-import { ensureResponse, loadRespondentContext, saveDraft, submitResponse } from '~/models/responses.server';
-import { createRound } from '~/models/rounds.server';
+import { ensureResponse, loadRespondentContext, saveDraft, submitResponse } from '~/models/responses/responses.server';
+import { createRound } from '~/models/rounds/rounds.server';
 
 /** Kommuner in Stockholms (01, 26 kommuner) and Uppsala län (03, 8 kommuner): 34 in all. */
 export async function kommunIds(db: Kysely<Database>, lan: string[] = ['01', '03']) {

@@ -1,10 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STATUS_LABELS } from '~/components/admin-labels';
-import { listStatusPage, missingList, missingListCsv, missingListXlsx, roundRates } from '~/models/round-status.server';
+import { STATUS_LABELS } from '~/utils/admin-labels';
+import { listStatusPage, missingList, missingListCsv, missingListXlsx, roundRates } from '~/models/rounds/status.server';
 import { freshDb, type TestDb } from '../helpers/db';
-import { createRound } from '~/models/rounds.server';
+import { createRound } from '~/models/rounds/rounds.server';
 import { kommunIds, statusFixture } from './fixtures';
 
 describe('round status', () => {

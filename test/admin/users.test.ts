@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApiToken, authenticateApiToken } from '~/models/api-tokens.server';
-import { listAudit } from '~/models/audit.server';
+import { createApiToken, authenticateApiToken } from '~/models/auth/api-tokens.server';
+import { listAudit } from '~/models/auth/audit.server';
 import * as usersRoute from '~/routes/admin.anvandare';
 import * as logRoute from '~/routes/admin.logg';
 import { setDb } from '~/utils/db.server';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { roundRates } from '~/models/round-status.server';
-import { createRound } from '~/models/rounds.server';
+import { roundRates } from '~/models/rounds/status.server';
+import { createRound } from '~/models/rounds/rounds.server';
 import * as notFound from '~/routes/api.v1.$';
 import * as comparisons from '~/routes/api.v1.comparisons';
 import * as round from '~/routes/api.v1.rounds.$id';
@@ -14,7 +14,7 @@ import { answerAndSubmit, OJ_2019_ANSWERS, statusFixture } from '../admin/fixtur
 import { loadFixture } from '../compare/fixtures';
 import { freshDb, type TestDb } from '../helpers/db';
 import { api, withToken } from './helpers';
-import { accessToken } from '~/models/rounds.server';
+import { accessToken } from '~/models/rounds/rounds.server';
 
 type Page<T> = { data: T[]; page: { limit: number; nextCursor: string | null; next: string | null } };
 type ErrorBody = { error: { code: string; message: string; details?: string[] } };

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../../db/schema';
-import { createApiToken } from '~/models/api-tokens.server';
+import { createApiToken } from '~/models/auth/api-tokens.server';
 import { signedIn, type TestSession } from '../auth/helpers';
 
 export type Handler = (args: LoaderFunctionArgs) => Promise<Response>;

@@ -13,7 +13,7 @@ import { setDb } from '~/utils/db.server';
 import { answerAndSubmit, statusFixture } from '../admin/fixtures';
 import { loadFixture } from '../compare/fixtures';
 import { freshDb, type TestDb } from '../helpers/db';
-import { accessToken } from '~/models/rounds.server';
+import { accessToken } from '~/models/rounds/rounds.server';
 import { api, withToken, type Handler } from './helpers';
 
 type Doc = {

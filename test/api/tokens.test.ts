@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listAudit } from '~/models/audit.server';
-import { ApiTokenError, authenticateApiToken, createApiToken, listApiTokens, revokeApiToken } from '~/models/api-tokens.server';
+import { listAudit } from '~/models/auth/audit.server';
+import { ApiTokenError, authenticateApiToken, createApiToken, listApiTokens, revokeApiToken } from '~/models/auth/api-tokens.server';
 import * as keys from '~/routes/konto.api-nycklar';
 import * as responses from '~/routes/api.v1.rounds.$id.responses';
 import * as surveys from '~/routes/api.v1.surveys';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUser, requestSignInLink } from '~/models/users.server';
+import { createUser, requestSignInLink } from '~/models/auth/users.server';
 import { action as signInAction } from '~/routes/logga-in._index';
 import { action as tokenAction } from '~/routes/logga-in.$token';
 import { action as signOutAction } from '~/routes/logga-ut';

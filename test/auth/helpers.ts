@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, Role, User } from '../../db/schema';
-import { createUser } from '../../app/models/users.server';
+import { createUser } from '../../app/models/auth/users.server';
 import { CSRF_COOKIE, csrfToken } from '../../app/utils/csrf.server';
 import { createSession, SESSION_COOKIE } from '../../app/utils/session.server';
 

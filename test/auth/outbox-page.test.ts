@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { enqueueMessage } from '~/models/outbox.server';
+import { enqueueMessage } from '~/models/mail/outbox.server';
 import { action, loader } from '~/routes/admin.utkorg';
 import { setDb } from '~/utils/db.server';
 import { resetEnvForTests } from '~/utils/env.server';

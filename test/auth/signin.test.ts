@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { consumeSignInToken, createUser, requestSignInLink, SIGNIN_TOKEN_MINUTES } from '~/models/users.server';
+import { consumeSignInToken, createUser, requestSignInLink, SIGNIN_TOKEN_MINUTES } from '~/models/auth/users.server';
 import { action as signInAction, loader as signInLoader } from '~/routes/logga-in._index';
 import { action as tokenAction, loader as tokenLoader } from '~/routes/logga-in.$token';
 import { action as signOutAction } from '~/routes/logga-ut';

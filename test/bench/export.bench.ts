@@ -97,7 +97,7 @@ async function dataSet(): Promise<{ dbFile: string; surveysDir: string }> {
 if (process.env.EXPORT_BENCH_CHILD === '1') {
   const [format, out] = process.argv.slice(-2) as ['csv' | 'xlsx', string];
   const { createDb, parseDatabaseUrl } = await import('../../db/dialect');
-  const { resolveExportScope, writeExport } = await import('../../app/models/export.server');
+  const { resolveExportScope, writeExport } = await import('../../app/models/exports/export.server');
   const db = createDb(parseDatabaseUrl(process.env.DATABASE_URL));
   await sql`pragma cache_size = -8192`.execute(db); // as the CLI export does
   const count = await writeExport(db, await resolveExportScope(db, { surveyId: SURVEY_ID }), { format, collectGarbage: true }, fs.createWriteStream(out));

@@ -27,7 +27,7 @@
 import fs from 'node:fs';
 import type { Browser, CDPSession } from 'playwright-core';
 import { createDb } from '../../db/dialect';
-import { createRound } from '../../app/models/rounds.server';
+import { createRound } from '../../app/models/rounds/rounds.server';
 import { buildBase, dropBase, newBaseLocation, testPostgresUrl } from '../helpers/base-db';
 import { launchBrowser, newPage, startApp } from '../e2e/harness';
 import { percentile, round, type BenchFigure } from './figure';

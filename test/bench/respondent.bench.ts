@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createDb } from '../../db/dialect';
-import { createRound } from '../../app/models/rounds.server';
+import { createRound } from '../../app/models/rounds/rounds.server';
 import { buildBase, dropBase, newBaseLocation, testPostgresUrl, withDatabase } from '../helpers/base-db';
 import { startApp } from '../e2e/harness';
 import { percentile, round, type BenchFigure } from './figure';

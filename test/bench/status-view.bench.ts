@@ -14,7 +14,7 @@ import { createDb, openSqlite } from '../../db/dialect';
 import { migrateToLatest } from '../../db/migrate';
 import type { AssignmentStatus, Database } from '../../db/schema';
 import { loadReferenceData } from '../../db/seed/reference';
-import { createUser } from '../../app/models/users.server';
+import { createUser } from '../../app/models/auth/users.server';
 import { loader as statusLoader } from '../../app/routes/admin.omgangar.$id';
 import { loader as exportLoader } from '../../app/routes/admin.omgangar.$id.saknade';
 import { setDb } from '../../app/utils/db.server';

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createModel, validationJson } from '../../app/models/survey-model.server';
-import { getSurvey, validateAnswers } from '../../app/models/surveys.server';
+import { createModel, validationJson } from '../../app/models/surveys/model.server';
+import { getSurvey, validateAnswers } from '../../app/models/surveys/surveys.server';
 import { round, type BenchFigure } from './figure';
 
 const ID = 'aterrapportering-kommun-2018';

@@ -4,7 +4,7 @@ import { dialectOf, parseDatabaseUrl } from '../../db/dialect';
 import { migrateToLatest } from '../../db/migrate';
 import { loadReferenceData } from '../../db/seed/reference';
 import { getEnv, resetEnvForTests } from '~/utils/env.server';
-import { ensureResponse, loadRespondentContext } from '~/models/responses.server';
+import { ensureResponse, loadRespondentContext } from '~/models/responses/responses.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { openRound } from '../respond/helpers';
 

@@ -10,7 +10,7 @@
  * and every change present exactly once in the final answers.
  */
 import http from 'node:http';
-import { createRound } from '../../app/models/rounds.server';
+import { createRound } from '../../app/models/rounds/rounds.server';
 import { startApp } from '../e2e/harness';
 import { canonical, postJson, type JsonAnswer } from './crash.drill';
 import { failureList, type DrillOptions, type DrillReport } from './drill';

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { createRound } from '../../app/models/rounds.server';
+import { createRound } from '../../app/models/rounds/rounds.server';
 import { startApp, type RunningApp } from '../e2e/harness';
 import { failureList, type DrillOptions, type DrillReport } from './drill';
 

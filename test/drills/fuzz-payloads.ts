@@ -101,11 +101,11 @@ function encode(value: unknown): Buffer {
   return Buffer.concat(parts);
 }
 
-/** The largest body the respondent endpoints accept (app/utils/respondent-request.server.ts). */
+/** The largest body the respondent endpoints accept (app/models/responses/respondent-request.server.ts). */
 const ANSWER_LIMIT = 512 * 1024;
 /** The server-wide body limit (app/server.ts). */
 const SERVER_LIMIT = 2 * 1024 * 1024;
-/** The schema's cap on one text answer (app/models/survey-schema.server.ts). */
+/** The schema's cap on one text answer (app/models/surveys/schema.server.ts). */
 const MAX_TEXT = 100_000;
 
 const INVALID_UTF8 = [

@@ -16,8 +16,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { createRound } from '../../app/models/rounds.server';
-import { getSurveys } from '../../app/models/surveys.server';
+import { createRound } from '../../app/models/rounds/rounds.server';
+import { getSurveys } from '../../app/models/surveys/surveys.server';
 import { startApp } from '../e2e/harness';
 import { failureList, type DrillOptions, type DrillReport } from './drill';
 import { fuzzPayload, questionsOf, type Endpoint, type FuzzPayload } from './fuzz-payloads';

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../app/cli/main';
-import { createRound } from '../../app/models/rounds.server';
+import { createRound } from '../../app/models/rounds/rounds.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { startSmtp, type TestSmtp } from '../mail/smtp-helper';
 import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp, startApp } from './harness';

@@ -2,8 +2,8 @@ import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resolveExportScope, writeExport, type ExportFormat } from '~/models/export.server';
-import { getCodebook, getSurvey } from '~/models/surveys.server';
+import { resolveExportScope, writeExport, type ExportFormat } from '~/models/exports/export.server';
+import { getCodebook, getSurvey } from '~/models/surveys/surveys.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { FULL_ANSWERS, SPARSE_ANSWERS, SURVEY_ID, roundWithResponses, useEveryTypeSurvey } from './fixtures';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AssignmentStatus, Database } from '../../db/schema';
-import { createRound } from '~/models/rounds.server';
+import { createRound } from '~/models/rounds/rounds.server';
 
 export const SURVEY_ID = 'exporttest-2020';
 

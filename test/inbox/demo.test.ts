@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inboxDemo, DEMO_RESPONDENT } from '../../db/seed/demo-inbox';
 import { respondentDemo } from '../../db/seed/demo-respond';
-import { organisationInbox } from '~/models/inbox.server';
-import { findUserByEmail } from '~/models/users.server';
+import { organisationInbox } from '~/models/responses/inbox.server';
+import { findUserByEmail } from '~/models/auth/users.server';
 import { freshDb, type TestDb } from '../helpers/db';
 
 describe('inbox demo step', () => {

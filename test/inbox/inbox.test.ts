@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema';
-import { feedToken, organisationInbox } from '~/models/inbox.server';
-import { createRound, extendAssignment, findAssignmentByToken } from '~/models/rounds.server';
+import { feedToken, organisationInbox } from '~/models/responses/inbox.server';
+import { createRound, extendAssignment, findAssignmentByToken } from '~/models/rounds/rounds.server';
 import * as calendarRoute from '~/routes/min-organisation.kalender[.]ics';
 import * as inboxRoute from '~/routes/min-organisation._index';
 import { setDb } from '~/utils/db.server';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/dialect';
-import { smtpMailer } from '~/models/mailer.server';
-import { backoffMs, claimDueMessages, deliverDueMessages, enqueueMessage, MAX_ATTEMPTS, requeueMessage } from '~/models/outbox.server';
+import { smtpMailer } from '~/models/mail/mailer.server';
+import { backoffMs, claimDueMessages, deliverDueMessages, enqueueMessage, MAX_ATTEMPTS, requeueMessage } from '~/models/mail/outbox.server';
 import { freePort } from '../e2e/harness';
 import { freshDb, type TestDb } from '../helpers/db';
 import { startSmtp, type TestSmtp } from './smtp-helper';

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sendInvitations } from '~/models/invitations.server';
-import { runDueJobs } from '~/models/jobs.server';
-import { smtpMailer, type Mailer } from '~/models/mailer.server';
-import { dueStep, remindRound } from '~/models/reminders.server';
-import { accessLink, createRound } from '~/models/rounds.server';
+import { sendInvitations } from '~/models/rounds/invitations.server';
+import { runDueJobs } from '~/models/ops/jobs.server';
+import { smtpMailer, type Mailer } from '~/models/mail/mailer.server';
+import { dueStep, remindRound } from '~/models/mail/reminders.server';
+import { accessLink, createRound } from '~/models/rounds/rounds.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { startSmtp, type TestSmtp } from './smtp-helper';
 

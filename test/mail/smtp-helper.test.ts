@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smtpMailer } from '~/models/mailer.server';
+import { smtpMailer } from '~/models/mail/mailer.server';
 import { startSmtp, type TestSmtp } from './smtp-helper';
 
 describe('the test SMTP server', () => {

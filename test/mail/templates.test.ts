@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invitationEmail, reminderEmail, signInEmail, swedishDate } from '~/models/email-templates.server';
+import { invitationEmail, reminderEmail, signInEmail, swedishDate } from '~/models/mail/templates.server';
 
 const base = {
   recipientName: 'Kommun <script>',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { respondentDemo } from '../../db/seed/demo-respond';
-import { loadRespondentContext } from '~/models/responses.server';
+import { loadRespondentContext } from '~/models/responses/responses.server';
 import { freshDb, type TestDb } from '../helpers/db';
 
 describe('respondent demo data', () => {

@@ -3,7 +3,7 @@
  * save/submit endpoints: each hostile body is refused with a 4xx and leaves nothing stored.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRound } from '~/models/rounds.server';
+import { createRound } from '~/models/rounds/rounds.server';
 import { action as submitAction } from '~/routes/svar.$token.skicka';
 import { action as saveAction } from '~/routes/svar.$token.spara';
 import { setDb } from '~/utils/db.server';

@@ -9,7 +9,7 @@ import {
   restoreRevision,
   saveDraft,
   submitResponse,
-} from '~/models/responses.server';
+} from '~/models/responses/responses.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { fixtures, openRound } from './helpers';
 

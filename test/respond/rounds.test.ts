@@ -13,7 +13,7 @@ import {
   rotateAccessToken,
   RoundInputError,
   tokenHash,
-} from '~/models/rounds.server';
+} from '~/models/rounds/rounds.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { openRound, orgIds } from './helpers';
 

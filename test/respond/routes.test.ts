@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadRespondentContext } from '~/models/responses.server';
-import { closeRound, reopenResponse } from '~/models/rounds.server';
+import { loadRespondentContext } from '~/models/responses/responses.server';
+import { closeRound, reopenResponse } from '~/models/rounds/rounds.server';
 import { loader as receiptLoader } from '~/routes/svar.$token.kvittens';
 import { loader as formLoader } from '~/routes/svar.$token._index';
 import { action as submitAction } from '~/routes/svar.$token.skicka';
@@ -117,7 +117,7 @@ describe('respondent routes', () => {
   });
 
   it('a person survey link shows the invited person', async () => {
-    const { createRound } = await import('~/models/rounds.server');
+    const { createRound } = await import('~/models/rounds/rounds.server');
     const { assignments } = await createRound(t.db, {
       surveyId: 'samverkanspartner-2014',
       title: 'Samverkanspartner 2014',

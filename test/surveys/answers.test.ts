@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answerSchema, getCodebook, getSurvey, getSurveys, validateAnswers, type AnswerError, type LoadedSurvey } from '../../app/models/surveys.server';
-import { createModel, topQuestion } from '../../app/models/survey-model.server';
+import { answerSchema, getCodebook, getSurvey, getSurveys, validateAnswers, type AnswerError, type LoadedSurvey } from '../../app/models/surveys/surveys.server';
+import { createModel, topQuestion } from '../../app/models/surveys/model.server';
 import { elements, inMemorySurvey, VALID } from './helpers';
 
 const surveys = getSurveys();

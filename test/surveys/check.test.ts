@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { answerSchema, checkSurveyJson, getCodebook, getSurveys, loadSurveysFrom, SurveyLoadError, validateAnswers } from '../../app/models/surveys.server';
+import { answerSchema, checkSurveyJson, getCodebook, getSurveys, loadSurveysFrom, SurveyLoadError, validateAnswers } from '../../app/models/surveys/surveys.server';
 import { cli, elements, inMemorySurvey, readJson, SURVEYS, tempDir, THIRD_PARTY, writeJson } from './helpers';
 
 const ourFiles = fs.readdirSync(SURVEYS).filter((f) => f.endsWith('.json')).sort();

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { getCodebook, getSurvey, getSurveys, previousVersion } from '../../app/models/surveys.server';
+import { getCodebook, getSurvey, getSurveys, previousVersion } from '../../app/models/surveys/surveys.server';
 import { cli } from './helpers';
 
 describe('codebook', () => {

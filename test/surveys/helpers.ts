@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../app/cli/main';
-import type { LoadedSurvey } from '../../app/models/surveys.server';
+import type { LoadedSurvey } from '../../app/models/surveys/surveys.server';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SURVEYS = path.join(ROOT, 'surveys');

@@ -1,6 +1,6 @@
 import { surveyLocalization } from 'survey-core';
 import { describe, expect, it } from 'vitest';
-import { createModel } from '../../app/models/survey-model.server';
+import { createModel } from '../../app/models/surveys/model.server';
 import { surveyString, SWEDISH_FIXES } from '../../app/utils/survey-locale';
 
 describe('Swedish SurveyJS strings', () => {

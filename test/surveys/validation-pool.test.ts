@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getSurvey, getSurveys, validateAnswers, type LoadedSurvey } from '../../app/models/surveys.server';
-import { coreValidate, validateSubmission } from '../../app/models/survey-validate.server';
-import { readyValidationWorkers, startValidationWorkers, stopValidationWorkers, validateInWorker, whenValidationWorkersReady } from '../../app/models/validation-pool.server';
+import { getSurvey, getSurveys, validateAnswers, type LoadedSurvey } from '../../app/models/surveys/surveys.server';
+import { coreValidate, validateSubmission } from '../../app/models/surveys/validate.server';
+import { readyValidationWorkers, startValidationWorkers, stopValidationWorkers, validateInWorker, whenValidationWorkersReady } from '../../app/models/surveys/validation-pool.server';
 import { VALID } from './helpers';
 
 // survey-core validation on worker threads must give exactly what inline validation gives.

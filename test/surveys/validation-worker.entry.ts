@@ -2,7 +2,7 @@
  * A validation worker for test/surveys/validation-pool.test.ts: what the server build does on
  * its worker threads (app/server.ts), loaded from the TypeScript sources through tsx.
  */
-import { serveCoreValidation } from '../../app/models/survey-validate.server';
-import { getSurvey, getSurveys } from '../../app/models/surveys.server';
+import { serveCoreValidation } from '../../app/models/surveys/validate.server';
+import { getSurvey, getSurveys } from '../../app/models/surveys/surveys.server';
 
 serveCoreValidation(getSurvey, getSurveys());

@@ -1,4 +1,4 @@
-import { BackupNotSupportedError, backupDatabase } from '../../models/backup.server';
+import { BackupNotSupportedError, backupDatabase } from '../../models/ops/backup.server';
 import { UserError, type Command } from '../command';
 
 export const backup: Command = {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkSurveyJson, isOurFormat, readSurveyFiles, surveysDir } from '../../models/surveys.server';
+import { checkSurveyJson, isOurFormat, readSurveyFiles, surveysDir } from '../../models/surveys/surveys.server';
 import { UserError, type Command } from '../command';
 
 export const checkSurvey: Command = {

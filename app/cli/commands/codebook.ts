@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { getCodebook, getSurvey, getSurveys } from '../../models/surveys.server';
+import { getCodebook, getSurvey, getSurveys } from '../../models/surveys/surveys.server';
 import { UserError, type Command } from '../command';
 
 const optionsSchema = z.object({

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CONTACT_PROBLEMS, ContactColumnsError, importContacts } from '../../models/contacts.server';
+import { CONTACT_PROBLEMS, ContactColumnsError, importContacts } from '../../models/organisations/contacts.server';
 import { readTabularFile, TabularError } from '../../utils/tabular.server';
 import { UserError, type Command } from '../command';
 

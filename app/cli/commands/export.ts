@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { dialectOf } from '../../../db/dialect';
-import { ExportError, resolveExportScope, writeExport } from '../../models/export.server';
+import { ExportError, resolveExportScope, writeExport } from '../../models/exports/export.server';
 import { UserError, stringOption, type Command } from '../command';
 import { roundIdArg } from './round-status';
 

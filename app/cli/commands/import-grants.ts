@@ -1,5 +1,5 @@
-import { importGrants } from '../../models/grants.server';
-import { ImportRowsError } from '../../models/import-errors.server';
+import { importGrants } from '../../models/grants/grants.server';
+import { ImportRowsError } from '../../models/imports/errors.server';
 import { readTabularFile, TabularError } from '../../utils/tabular.server';
 import { UserError, type Command } from '../command';
 

@@ -1,4 +1,4 @@
-import { importOrganisations } from '../../models/import-orgs.server';
+import { importOrganisations } from '../../models/imports/organisations.server';
 import { readTabularFile } from '../../utils/tabular.server';
 import type { Command } from '../command';
 import { importFailure } from './import-grants';

@@ -1,4 +1,4 @@
-import { importResponses } from '../../models/import-responses.server';
+import { importResponses } from '../../models/imports/responses.server';
 import { readTabularFile } from '../../utils/tabular.server';
 import { UserError, stringOption, type Command } from '../command';
 import { importFailure } from './import-grants';

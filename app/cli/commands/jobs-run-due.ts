@@ -1,4 +1,4 @@
-import { runDueJobs } from '../../models/jobs.server';
+import { runDueJobs } from '../../models/ops/jobs.server';
 import type { Command } from '../command';
 
 export const jobsRunDue: Command = {

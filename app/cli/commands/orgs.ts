@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { ORGANISATION_KINDS } from '../../../db/schema';
-import { listOrganisations } from '../../models/organisations.server';
+import { listOrganisations } from '../../models/organisations/organisations.server';
 import { UserError, type Command } from '../command';
 
 const optionsSchema = z.object({

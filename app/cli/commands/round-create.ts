@@ -13,9 +13,9 @@ import {
   parsePersons,
   parseSchedule,
   selectTargets,
-} from '../../models/round-admin.server';
-import { accessLink, RoundInputError } from '../../models/rounds.server';
-import { getSurvey } from '../../models/surveys.server';
+} from '../../models/rounds/admin.server';
+import { accessLink, RoundInputError } from '../../models/rounds/rounds.server';
+import { getSurvey } from '../../models/surveys/surveys.server';
 import { safeCell } from '../../utils/spreadsheet-safe';
 import { UserError, type Command } from '../command';
 

@@ -1,6 +1,6 @@
 import { inTransaction } from '../../../db/dialect';
-import { audit } from '../../models/audit.server';
-import { createJointReport, JointInputError } from '../../models/joint.server';
+import { audit } from '../../models/auth/audit.server';
+import { createJointReport, JointInputError } from '../../models/rounds/joint.server';
 import { UserError, stringOption, type Command } from '../command';
 import { roundIdArg } from './round-status';
 

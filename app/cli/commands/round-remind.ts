@@ -1,5 +1,5 @@
-import { remindRound } from '../../models/reminders.server';
-import { getRound } from '../../models/rounds.server';
+import { remindRound } from '../../models/mail/reminders.server';
+import { getRound } from '../../models/rounds/rounds.server';
 import { UserError, type Command } from '../command';
 import { roundIdArg } from './round-status';
 

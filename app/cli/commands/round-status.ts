@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { listAllStatus, roundRates, type RateRow } from '../../models/round-status.server';
-import { getRound } from '../../models/rounds.server';
+import { listAllStatus, roundRates, type RateRow } from '../../models/rounds/status.server';
+import { getRound } from '../../models/rounds/rounds.server';
 import { safeRow } from '../../utils/spreadsheet-safe';
 import { UserError, type Command } from '../command';
 

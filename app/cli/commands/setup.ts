@@ -1,6 +1,6 @@
 import { migrateToLatest } from '../../../db/migrate';
 import { loadReferenceData } from '../../../db/seed/reference';
-import { getSurveys } from '../../models/surveys.server';
+import { getSurveys } from '../../models/surveys/surveys.server';
 import type { Command } from '../command';
 
 export const setup: Command = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getSurveys } from '../../models/surveys.server';
+import { getSurveys } from '../../models/surveys/surveys.server';
 import { UserError, type Command } from '../command';
 
 const optionsSchema = z.object({

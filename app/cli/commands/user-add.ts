@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../../db/schema';
-import { getOrganisationByCode } from '../../models/organisations.server';
-import { addUserAudited, UserExistsError } from '../../models/users.server';
+import { getOrganisationByCode } from '../../models/organisations/organisations.server';
+import { addUserAudited, UserExistsError } from '../../models/auth/users.server';
 import { UserError, type Command } from '../command';
 
 const optionsSchema = z.object({

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../../db/schema';
-import { listGrantPrograms } from '../grants.server';
-import { familyVersions, getCodebook, getSurveys } from '../surveys.server';
+import { listGrantPrograms } from '../grants/grants.server';
+import { familyVersions, getCodebook, getSurveys } from '../surveys/surveys.server';
 import { ATTRIBUTES, type ComparisonDefinitionInput } from './definition';
 
 /**

@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { countJointMembers } from '../joint.server';
+import { countJointMembers } from '../rounds/joint.server';
 import { GRANT_STATUSES, type Database } from '../../../db/schema';
 import { SIZE_CLASSES } from '../../utils/size-class';
-import { getCodebook, getSurvey } from '../surveys.server';
+import { getCodebook, getSurvey } from '../surveys/surveys.server';
 import type { ComparisonDefinition } from './definition';
 import { assemble, MISSING_KEY, type Aggregates, type GroupResult, type MeasureKind, type PeriodResult, type Resolved } from './assemble';
 import { aggregateFast, fastPathApplies, organisationCountIsSmall, type FastGrouping } from './fast.server';

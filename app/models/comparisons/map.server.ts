@@ -3,7 +3,7 @@ import path from 'node:path';
 import { geoArea, geoPath, geoTransverseMercator, type GeoPermissibleObjects } from 'd3-geo';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { getCodebook, getSurvey } from '../surveys.server';
+import { getCodebook, getSurvey } from '../surveys/surveys.server';
 import { GRANT_STATUS_LABELS, ComparisonError } from './compute.server';
 import { PALETTE } from './chart.server';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { surveysDir } from '../surveys.server';
+import { surveysDir } from '../surveys/surveys.server';
 import { definitionIssues, definitionSchema, type ComparisonDefinition } from './definition';
 
 /** A definition that failed validation; `issues` are English, one per problem. */

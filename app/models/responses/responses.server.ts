@@ -1,0 +1,314 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { dialectOf, inTransaction } from '../../../db/dialect';
+import type { Assignment, Database, Organisation, Round, SurveyResponse } from '../../../db/schema';
+import { sameValue, type Answers } from '~/utils/merge';
+import { projectResponse } from './analysis.server';
+import { enqueueMessage } from '../mail/outbox.server';
+import { buildReceiptEmail, receiptUrl } from './receipts.server';
+import { findAssignmentByToken, type Db } from '../rounds/rounds.server';
+import { validateSubmission } from '../surveys/validate.server';
+import { getSurvey, previousVersion, validateAnswers, type AnswerError } from '../surveys/surveys.server';
+
+/**
+ * Responses: one per assignment, created lazily when its link is first opened (prefilled from
+ * last year's answers), saved as versioned drafts and finally submitted. Every change writes a
+ * response_revisions row, so nothing is ever overwritten without a trace.
+ *
+ * Concurrency: every save names the version it started from and updates
+ * `where version = baseVersion`, in one statement, so two colleagues saving at once can never
+ * both win; the loser gets the server's answers back and merges (app/utils/merge.ts).
+ */
+
+export type ValidationIssue = AnswerError;
+
+export type SaveResult =
+  | { ok: true; version: number; savedAt: string | null; savedBy: string | null; data: Answers }
+  | { ok: false; reason: 'conflict'; version: number; data: Answers; base: Answers; savedAt: string | null; savedBy: string | null }
+  | { ok: false; reason: 'submitted' | 'closed' | 'not_open' }
+  | { ok: false; reason: 'invalid'; errors: ValidationIssue[] };
+
+export type SubmitResult =
+  | { ok: true; reference: string; submittedAt: string; version: number; repeated: boolean }
+  | Exclude<SaveResult, { ok: true }>
+  | { ok: false; reason: 'invalid'; errors: ValidationIssue[]; version: number; saved: boolean };
+
+export interface RespondentContext {
+  assignment: Assignment;
+  round: Round;
+  organisation: Pick<Organisation, 'id' | 'name' | 'kind' | 'code'> | null;
+  response: SurveyResponse | undefined;
+}
+
+const nowIso = () => new Date().toISOString();
+const parse = (json: string | null | undefined): Answers => (json ? (JSON.parse(json) as Answers) : {});
+
+/** The assignment, round, organisation and response behind a link token; undefined if unknown. */
+export async function loadRespondentContext(db: Db, token: string): Promise<RespondentContext | undefined> {
+  const assignment = await findAssignmentByToken(db, token);
+  if (!assignment) return undefined;
+  const [round, organisation, response] = await Promise.all([
+    db.selectFrom('rounds').selectAll().where('id', '=', assignment.round_id).executeTakeFirstOrThrow(),
+    assignment.organisation_id == null
+      ? Promise.resolve(undefined)
+      : db.selectFrom('organisations').select(['id', 'name', 'kind', 'code']).where('id', '=', assignment.organisation_id).executeTakeFirst(),
+    db.selectFrom('responses').selectAll().where('assignment_id', '=', assignment.id).executeTakeFirst(),
+  ]);
+  return { assignment, round, organisation: organisation ?? null, response };
+}
+
+/**
+ * The organisation's (or person's) answers to the previous version of the same survey family,
+ * limited to keys that exist in this version with a compatible type and choices.
+ */
+export async function computePrefill(db: Db, assignment: Assignment, surveyId: string): Promise<{ data: Answers; keys: string[] }> {
+  const survey = getSurvey(surveyId);
+  const previous = survey ? previousVersion(survey) : undefined;
+  if (!survey || !previous) return { data: {}, keys: [] };
+  let query = db
+    .selectFrom('responses as r')
+    .innerJoin('assignments as a', 'a.id', 'r.assignment_id')
+    .select(['r.data', 'r.submitted_at'])
+    .where('r.survey_id', '=', previous.meta.id);
+  if (assignment.person_email) query = query.where('a.person_email', '=', assignment.person_email);
+  else if (assignment.organisation_id != null) query = query.where('a.organisation_id', '=', assignment.organisation_id).where('a.person_email', 'is', null);
+  else return { data: {}, keys: [] };
+  const rows = await query.orderBy('r.updated_at', 'desc').limit(20).execute();
+  // A submitted answer is the organisation's word; a draft is used only when nothing was submitted.
+  const source = rows.find((r) => r.submitted_at) ?? rows[0];
+  if (!source) return { data: {}, keys: [] };
+  let candidate = parse(source.data);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = validateAnswers(survey, candidate, 'partial');
+    if (result.ok) {
+      const data = result.data as Answers;
+      const keys = Object.keys(data).filter((k) => k in candidate && sameValue(data[k], candidate[k]));
+      return { data: Object.fromEntries(keys.map((k) => [k, data[k]])), keys };
+    }
+    // Drop what this version no longer accepts (removed key, changed type or choice) and retry.
+    const bad = new Set(result.errors.map((e) => e.question));
+    candidate = Object.fromEntries(Object.entries(candidate).filter(([k]) => !bad.has(k) && !bad.has(k.replace(/-Comment$/, ''))));
+  }
+  return { data: {}, keys: [] };
+}
+
+/** Returns the assignment's response, creating it (version 0, prefilled) on first use. */
+export async function ensureResponse(db: Kysely<Database>, ctx: RespondentContext): Promise<SurveyResponse> {
+  if (ctx.response) return ctx.response;
+  const prefill = await computePrefill(db, ctx.assignment, ctx.round.survey_id);
+  const now = nowIso();
+  return inWriteBatch(db, async (trx) => {
+    const inserted = await trx
+      .insertInto('responses')
+      .values({
+        assignment_id: ctx.assignment.id,
+        survey_id: ctx.round.survey_id,
+        data: JSON.stringify(prefill.data),
+        version: 0,
+        prefilled_keys: prefill.keys.length ? JSON.stringify(prefill.keys) : null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('assignment_id').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    // Two first visits at once: the other one created it.
+    if (!inserted) return trx.selectFrom('responses').selectAll().where('assignment_id', '=', ctx.assignment.id).executeTakeFirstOrThrow();
+    await trx
+      .insertInto('response_revisions')
+      .values({ response_id: inserted.id, version: 0, data: inserted.data, kind: 'prefill', saved_by: null, saved_at: now, note: prefill.keys.length ? `prefilled ${prefill.keys.length} answers` : null })
+      .execute();
+    return inserted;
+  });
+}
+
+async function revisionData(db: Db, responseId: number, version: number): Promise<Answers> {
+  const row = await db.selectFrom('response_revisions').select('data').where('response_id', '=', responseId).where('version', '=', version).executeTakeFirst();
+  return parse(row?.data);
+}
+
+async function conflictOrState(db: Db, responseId: number, baseVersion: number): Promise<Exclude<SaveResult, { ok: true }>> {
+  const current = await db
+    .selectFrom('responses as r')
+    .innerJoin('assignments as a', 'a.id', 'r.assignment_id')
+    .select(['r.data', 'r.version', 'r.last_saved_at', 'r.last_saved_by', 'a.status'])
+    .where('r.id', '=', responseId)
+    .executeTakeFirstOrThrow();
+  if (current.status === 'submitted') return { ok: false, reason: 'submitted' };
+  return {
+    ok: false,
+    reason: 'conflict',
+    version: current.version,
+    data: parse(current.data),
+    base: await revisionData(db, responseId, baseVersion),
+    savedAt: current.last_saved_at,
+    savedBy: current.last_saved_by,
+  };
+}
+
+/**
+ * Draft-mode problems with a set of answers, or null. For checking a first save before the
+ * response row is created, so a rejected request leaves nothing behind.
+ */
+export function draftErrors(surveyId: string, data: unknown): ValidationIssue[] | null {
+  const survey = getSurvey(surveyId);
+  if (!survey) throw new Error(`unknown survey ${surveyId}`);
+  const checked = validateAnswers(survey, data, 'draft');
+  return checked.ok ? null : checked.errors;
+}
+
+/**
+ * Writes a new version of the answers if nobody saved since `baseVersion`. The caller has
+ * checked that the response is open for editing (editStateOf). Answers are checked against
+ * the survey in draft mode (known keys, choices and types; required questions may be empty).
+ */
+export async function saveDraft(
+  db: Kysely<Database>,
+  input: { responseId: number; surveyId: string; baseVersion: number; data: Answers; savedBy: string | null; kind?: 'draft' | 'restore'; note?: string | null },
+): Promise<SaveResult> {
+  const survey = getSurvey(input.surveyId);
+  if (!survey) throw new Error(`unknown survey ${input.surveyId}`);
+  const checked = validateAnswers(survey, input.data, 'draft');
+  if (!checked.ok) return { ok: false, reason: 'invalid', errors: checked.errors };
+  const data = checked.data as Answers;
+  const json = JSON.stringify(data);
+  return inWriteBatch(db, async (trx) => {
+    const now = nowIso();
+    const updated = await trx
+      .updateTable('responses')
+      .set((eb) => ({ data: json, version: eb('version', '+', 1), last_saved_at: now, last_saved_by: input.savedBy, updated_at: now }))
+      .where('id', '=', input.responseId)
+      .where('version', '=', input.baseVersion)
+      // Belt and braces: routes check the state first, but a submitted response is never a draft.
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('assignments').select('id').whereRef('assignments.id', '=', 'responses.assignment_id').where('status', '=', 'submitted'))))
+      .returning(['version', 'assignment_id'])
+      .executeTakeFirst();
+    if (!updated) return conflictOrState(trx, input.responseId, input.baseVersion);
+    await trx
+      .insertInto('response_revisions')
+      .values({ response_id: input.responseId, version: updated.version, data: json, kind: input.kind ?? 'draft', saved_by: input.savedBy, saved_at: now, note: input.note ?? null })
+      .execute();
+    await trx.updateTable('assignments').set({ status: 'draft', updated_at: now }).where('id', '=', updated.assignment_id).where('status', '=', 'not_started').execute();
+    return { ok: true, version: updated.version, savedAt: now, savedBy: input.savedBy, data };
+  });
+}
+
+type WriteJob = { run: (trx: Transaction<Database>) => Promise<unknown>; resolve: (v: any) => void; reject: (e: unknown) => void };
+const writeQueues = new WeakMap<Kysely<Database>, WriteJob[]>();
+
+/**
+ * Group commit for SQLite. better-sqlite3 commits synchronously and, with synchronous=FULL,
+ * every commit waits for an fsync (a few ms) while the whole process waits. Saves, submits and
+ * first visits that arrive together are therefore run in one transaction: one fsync for the
+ * lot. Each job still does its own conditional update, so conflicts stay per save. If any job
+ * throws, the batch is rolled back and every job runs again on its own, so only the failing one
+ * sees the error.
+ * PostgreSQL commits concurrently on its own; there each job is its own transaction.
+ */
+function inWriteBatch<T>(db: Kysely<Database>, run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  if (db.isTransaction || dialectOf(db) !== 'sqlite') return inTransaction(db, run);
+  return new Promise<T>((resolve, reject) => {
+    let queue = writeQueues.get(db);
+    if (!queue) {
+      writeQueues.set(db, (queue = []));
+      setImmediate(() => void flushWrites(db));
+    }
+    queue.push({ run, resolve, reject });
+  });
+}
+
+async function flushWrites(db: Kysely<Database>): Promise<void> {
+  const jobs = writeQueues.get(db) ?? [];
+  writeQueues.delete(db);
+  try {
+    const results = await db.transaction().execute(async (trx) => {
+      const out: unknown[] = [];
+      for (const job of jobs) out.push(await job.run(trx));
+      return out;
+    });
+    jobs.forEach((job, i) => job.resolve(results[i]));
+  } catch {
+    for (const job of jobs) await db.transaction().execute(job.run).then(job.resolve, job.reject);
+  }
+}
+
+/** A reference like ENK-2019-000123-4F7A: survey year, assignment id, random check part. */
+function newReference(year: number, assignmentId: number): string {
+  return `ENK-${year}-${String(assignmentId).padStart(6, '0')}-${randomBytes(2).toString('hex').toUpperCase()}`;
+}
+
+/**
+ * Submits the answers after full validation. On validation errors the answers are still saved
+ * as a draft (when they pass draft checks), so nothing typed is lost. Submitting an already
+ * submitted response returns its reference again (idempotent). On success the response is
+ * locked, projected for analysis and a receipt is queued when an e-mail address was given.
+ */
+export async function submitResponse(
+  db: Kysely<Database>,
+  ctx: RespondentContext & { response: SurveyResponse },
+  input: { baseVersion: number; data: Answers; submittedBy: string; email?: string | null; baseUrl?: string },
+): Promise<SubmitResult> {
+  const { response, assignment, round } = ctx;
+  if (assignment.status === 'submitted' && response.reference) {
+    return { ok: true, reference: response.reference, submittedAt: response.submitted_at ?? '', version: response.version, repeated: true };
+  }
+  const survey = getSurvey(response.survey_id);
+  if (!survey) throw new Error(`unknown survey ${response.survey_id}`);
+  const checked = await validateSubmission(survey, input.data);
+  if (!checked.ok) {
+    const saved = await saveDraft(db, { responseId: response.id, surveyId: response.survey_id, baseVersion: input.baseVersion, data: input.data, savedBy: input.submittedBy });
+    if (!saved.ok && saved.reason === 'conflict') return saved;
+    return { ok: false, reason: 'invalid', errors: checked.errors, version: saved.ok ? saved.version : input.baseVersion, saved: saved.ok };
+  }
+  const json = JSON.stringify(checked.data);
+  const now = nowIso();
+  const reference = newReference(survey.meta.year, assignment.id);
+  const email = input.email?.trim() || null;
+  // Group-committed with concurrent saves and submits on SQLite (one fsync for the lot).
+  const result = await inWriteBatch(db, async (trx): Promise<SubmitResult> => {
+    const updated = await trx
+      .updateTable('responses')
+      .set((eb) => ({
+        data: json,
+        version: eb('version', '+', 1),
+        last_saved_at: now,
+        last_saved_by: input.submittedBy,
+        submitted_at: now,
+        submitted_by: input.submittedBy,
+        submitted_email: email,
+        reference,
+        updated_at: now,
+      }))
+      .where('id', '=', response.id)
+      .where('version', '=', input.baseVersion)
+      .returning(['version'])
+      .executeTakeFirst();
+    if (!updated) return conflictOrState(trx, response.id, input.baseVersion);
+    await trx
+      .insertInto('response_revisions')
+      .values({ response_id: response.id, version: updated.version, data: json, kind: 'submit', saved_by: input.submittedBy, saved_at: now, note: reference })
+      .execute();
+    await trx.updateTable('assignments').set({ status: 'submitted', updated_at: now }).where('id', '=', assignment.id).execute();
+    await projectResponse(trx, response.id);
+    if (email) {
+      const mail = buildReceiptEmail({
+        organisationName: ctx.organisation?.name ?? assignment.person_name ?? '',
+        surveyTitle: round.title,
+        reference,
+        submittedAt: now,
+        submittedBy: input.submittedBy,
+        link: receiptUrl(assignment, input.baseUrl),
+      });
+      await enqueueMessage(trx, { to: email, ...mail, kind: 'receipt', dedupeKey: `receipt:${reference}`, assignmentId: assignment.id });
+    }
+    return { ok: true, reference, submittedAt: now, version: updated.version, repeated: false };
+  });
+  if (!result.ok && result.reason === 'submitted') {
+    // A colleague submitted first: same outcome as a repeated submit.
+    const row = await db.selectFrom('responses').select(['reference', 'submitted_at', 'version']).where('id', '=', response.id).executeTakeFirstOrThrow();
+    return { ok: true, reference: row.reference ?? '', submittedAt: row.submitted_at ?? '', version: row.version, repeated: true };
+  }
+  return result;
+}
+
+export { getRevision, listRevisions, reopenResponse, ResponseStateError, restoreRevision, type RevisionSummary } from './history.server';
