@@ -1,3 +1,4 @@
+import type { Kysely, Transaction } from 'kysely';
 import type { ContactTable } from './tables/contacts';
 import type { ApiTokenTable } from './tables/api-tokens';
 import type { JointMemberTable } from './tables/joint';
@@ -39,3 +40,6 @@ export * from './tables/analysis';
 export * from './tables/auth';
 export * from './tables/api-tokens';
 export * from './tables/joint';
+
+/** The database handle every model takes first: the app's Kysely instance or an open transaction. */
+export type Db = Kysely<Database> | Transaction<Database>;

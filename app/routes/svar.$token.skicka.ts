@@ -1,11 +1,18 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { draftErrors, ensureResponse, loadRespondentContext, submitResponse } from '~/models/responses/responses.server';
-import { jointLeadOf } from '~/models/rounds/joint.server';
-import { editStateOf } from '~/models/rounds/rounds.server';
+import { submitResponse } from '~/models/responses/submit.server';
+import {
+  answersSchema,
+  invalidAnswers,
+  noStoreJson,
+  openForWriting,
+  parseBody,
+  readJsonBody,
+  stateRefusal,
+  versionSchema,
+} from '~/models/responses/respondent-request.server';
 import { appBaseUrl } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
-import { answersSchema, firstSaveConflict, jointRefusal, jsonError, parseBody, readJsonBody, stateRefusal, unknownLink, versionSchema } from '~/models/responses/respondent-request.server';
 
 /** Submit: POST JSON { baseVersion, data, submittedBy, email? }. Idempotent once submitted. */
 const submitSchema = z.strictObject({
@@ -19,29 +26,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     const body = parseBody(submitSchema, await readJsonBody(request));
     const db = getDb();
-    const ctx = await loadRespondentContext(db, params.token ?? '');
-    if (!ctx) return unknownLink();
-    const lead = await jointLeadOf(db, ctx.assignment.id);
-    if (lead) return jointRefusal(lead.organisationName);
-    const state = editStateOf(ctx.round, ctx.assignment);
-    // A repeated submit of a submitted response answers with the same reference.
-    if (state !== 'open' && state !== 'submitted') return stateRefusal(state);
-    if (!ctx.response) {
-      // First save: refuse a version that does not exist yet and bad answers before the response row exists.
-      if (body.baseVersion !== 0) return firstSaveConflict(db, ctx);
-      const errors = draftErrors(ctx.round.survey_id, body.data);
-      if (errors) return jsonError(400, `answers do not pass validation: ${errors.map((e) => e.detail).join('; ')}`, 'Några svar har fel format.', { errors });
-    }
-    const response = await ensureResponse(db, ctx);
-    const result = await submitResponse(db, { ...ctx, response }, { baseVersion: body.baseVersion, data: body.data, submittedBy: body.submittedBy, email: body.email || null, baseUrl: appBaseUrl(request) });
-    if (result.ok) return Response.json(result, { headers: { 'Cache-Control': 'no-store' } });
+    const opened = await openForWriting(db, params.token ?? '', body, { submit: true });
+    if (opened instanceof Response) return opened;
+    const result = await submitResponse(db, opened, { baseVersion: body.baseVersion, data: body.data, submittedBy: body.submittedBy, email: body.email || null, baseUrl: appBaseUrl(request) });
+    if (result.ok) return noStoreJson(result);
     if (result.reason === 'invalid') {
-      return jsonError(400, `answers do not pass validation: ${result.errors.map((e) => e.detail).join('; ')}`, 'Svaren kunde inte skickas in. Rätta felen som visas vid frågorna.', {
-        errors: result.errors,
-        ...('version' in result ? { version: result.version, saved: result.saved } : {}),
-      });
+      return invalidAnswers(result.errors, 'answers do not pass validation', 'Svaren kunde inte skickas in. Rätta felen som visas vid frågorna.', 'version' in result ? { version: result.version, saved: result.saved } : {});
     }
-    if (result.reason === 'conflict') return Response.json(result, { status: 409, headers: { 'Cache-Control': 'no-store' } });
+    if (result.reason === 'conflict') return noStoreJson(result, 409);
     return stateRefusal(result.reason);
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;

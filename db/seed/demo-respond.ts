@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
-import { ensureResponse, loadRespondentContext, saveDraft, submitResponse } from '../../app/models/responses/responses.server';
+import { ensureResponse, loadRespondentContext, saveDraft } from '../../app/models/responses/responses.server';
+import { submitResponse } from '../../app/models/responses/submit.server';
 import { createRound, linkForToken } from '../../app/models/rounds/rounds.server';
 
 const TITLE = 'Öppna jämförelser – våld i nära relationer 2019 (demo)';

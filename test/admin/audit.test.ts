@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '~/models/auth/audit.server';
-import { ensureResponse, loadRespondentContext, submitResponse } from '~/models/responses/responses.server';
+import { ensureResponse, loadRespondentContext } from '~/models/responses/responses.server';
+import { submitResponse } from '~/models/responses/submit.server';
 import { closeRoundAudited, extendRoundAudited, reopenResponseAudited, restoreRevisionAudited } from '~/models/rounds/admin.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { fixtures, openRound } from '../respond/helpers';

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { AssignmentStatus, Database } from '../../db/schema';
 import { runCli } from '~/cli/main';
-import { ensureResponse, loadRespondentContext, saveDraft, submitResponse } from '~/models/responses/responses.server';
+import { ensureResponse, loadRespondentContext, saveDraft } from '~/models/responses/responses.server';
+import { submitResponse } from '~/models/responses/submit.server';
 import { createRound } from '~/models/rounds/rounds.server';
 
 /** Kommuner in Stockholms (01, 26 kommuner) and Uppsala län (03, 8 kommuner): 34 in all. */

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureResponse, loadRespondentContext, submitResponse } from '~/models/responses/responses.server';
+import { ensureResponse, loadRespondentContext } from '~/models/responses/responses.server';
+import { submitResponse } from '~/models/responses/submit.server';
 import type { TestDb } from '../helpers/db';
 import { fixtures, openRound } from '../respond/helpers';
 import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp } from './harness';

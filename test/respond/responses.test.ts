@@ -1,15 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  computePrefill,
-  ensureResponse,
-  listRevisions,
-  loadRespondentContext,
-  reopenResponse,
-  ResponseStateError,
-  restoreRevision,
-  saveDraft,
-  submitResponse,
-} from '~/models/responses/responses.server';
+import { listRevisions, reopenResponse, ResponseStateError, restoreRevision } from '~/models/responses/history.server';
+import { computePrefill, ensureResponse, loadRespondentContext, saveDraft } from '~/models/responses/responses.server';
+import { submitResponse } from '~/models/responses/submit.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { fixtures, openRound } from './helpers';
 

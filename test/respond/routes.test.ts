@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRespondentContext } from '~/models/responses/responses.server';
-import { closeRound, reopenResponse } from '~/models/rounds/rounds.server';
+import { reopenResponse } from '~/models/responses/history.server';
+import { closeRound } from '~/models/rounds/rounds.server';
 import { loader as receiptLoader } from '~/routes/svar.$token.kvittens';
 import { loader as formLoader } from '~/routes/svar.$token._index';
 import { action as submitAction } from '~/routes/svar.$token.skicka';

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import { inTransaction } from '../../../db/dialect';
-import type { Database } from '../../../db/schema';
+import type { Database, Db } from '../../../db/schema';
 import { sameValue, type Answers } from '~/utils/merge';
 import { saveDraft } from './responses.server';
-import type { Db } from '../rounds/rounds.server';
 
 /**
  * The history of a response for administrators: reopen a submission, list what changed in

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { computePrefill, type RespondentContext } from '~/models/responses/responses.server';
-import type { Db } from '~/models/rounds/rounds.server';
+import type { Database, Db, SurveyResponse } from '../../../db/schema';
+import type { Kysely } from 'kysely';
+import { jointLeadOf } from '../rounds/joint.server';
+import { editStateOf } from '../rounds/rounds.server';
+import { computePrefill, draftErrors, ensureResponse, loadRespondentContext, type RespondentContext } from './responses.server';
 
 /**
  * HTTP helpers for the respondent JSON API (/svar/<token>/spara and /skicka). Errors answer
@@ -141,4 +144,42 @@ export function stateRefusal(state: 'submitted' | 'closed' | 'not_open'): Respon
   if (state === 'closed')
     return jsonError(409, 'the deadline has passed; the form is read-only', 'Sista svarsdag har passerat och formuläret går inte längre att ändra.', { reason: state });
   return jsonError(409, 'the round has not opened yet', 'Enkäten har inte öppnat ännu.', { reason: state });
+}
+
+/**
+ * The guard sequence shared by save and submit, in order: the link must be known, the
+ * organisation must not answer through a joint report, the state must allow writing (submit
+ * also accepts an already submitted response, which answers idempotently), and a first save
+ * must name version 0 and carry well-formed answers before the response row is created.
+ * Returns the context with its response, or the refusal to send.
+ * @example const opened = await openForWriting(db, token, body, { submit: false }); if (opened instanceof Response) return opened;
+ */
+export async function openForWriting(
+  db: Kysely<Database>,
+  token: string,
+  body: { baseVersion: number; data: Record<string, unknown> },
+  options: { submit: boolean },
+): Promise<Response | (RespondentContext & { response: SurveyResponse })> {
+  const ctx = await loadRespondentContext(db, token);
+  if (!ctx) return unknownLink();
+  const lead = await jointLeadOf(db, ctx.assignment.id);
+  if (lead) return jointRefusal(lead.organisationName);
+  const state = editStateOf(ctx.round, ctx.assignment);
+  if (state !== 'open' && !(options.submit && state === 'submitted')) return stateRefusal(state);
+  if (!ctx.response) {
+    if (body.baseVersion !== 0) return firstSaveConflict(db, ctx);
+    const errors = draftErrors(ctx.round.survey_id, body.data);
+    if (errors) return invalidAnswers(errors, options.submit ? 'answers do not pass validation' : 'invalid answers', 'Några svar har fel format.');
+  }
+  return { ...ctx, response: await ensureResponse(db, ctx) };
+}
+
+/** 400 naming every answer problem; `extra` carries e.g. the saved version after a failed submit. */
+export function invalidAnswers(errors: { detail: string }[], error: string, message: string, extra: Record<string, unknown> = {}): Response {
+  return jsonError(400, `${error}: ${errors.map((e) => e.detail).join('; ')}`, message, { errors, ...extra });
+}
+
+/** The JSON answer of a save or submit that went through, or of a version conflict (409). */
+export function noStoreJson(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
 }

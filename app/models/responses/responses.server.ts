@@ -1,18 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
-import { dialectOf, inTransaction } from '../../../db/dialect';
-import type { Assignment, Database, Organisation, Round, SurveyResponse } from '../../../db/schema';
+import type { Kysely } from 'kysely';
+import type { Assignment, Database, Db, Organisation, Round, SurveyResponse } from '../../../db/schema';
 import { sameValue, type Answers } from '~/utils/merge';
-import { projectResponse } from './analysis.server';
-import { enqueueMessage } from '../mail/outbox.server';
-import { buildReceiptEmail, receiptUrl } from './receipts.server';
-import { findAssignmentByToken, type Db } from '../rounds/rounds.server';
-import { validateSubmission } from '../surveys/validate.server';
+import { inWriteBatch } from './write-batch.server';
+import { findAssignmentByToken } from '../rounds/rounds.server';
 import { getSurvey, previousVersion, validateAnswers, type AnswerError } from '../surveys/surveys.server';
 
 /**
  * Responses: one per assignment, created lazily when its link is first opened (prefilled from
- * last year's answers), saved as versioned drafts and finally submitted. Every change writes a
+ * last year’s answers) and saved as versioned drafts; submit.server.ts submits them. Every change writes a
  * response_revisions row, so nothing is ever overwritten without a trace.
  *
  * Concurrency: every save names the version it started from and updates
@@ -27,11 +22,6 @@ export type SaveResult =
   | { ok: false; reason: 'conflict'; version: number; data: Answers; base: Answers; savedAt: string | null; savedBy: string | null }
   | { ok: false; reason: 'submitted' | 'closed' | 'not_open' }
   | { ok: false; reason: 'invalid'; errors: ValidationIssue[] };
-
-export type SubmitResult =
-  | { ok: true; reference: string; submittedAt: string; version: number; repeated: boolean }
-  | Exclude<SaveResult, { ok: true }>
-  | { ok: false; reason: 'invalid'; errors: ValidationIssue[]; version: number; saved: boolean };
 
 export interface RespondentContext {
   assignment: Assignment;
@@ -127,7 +117,8 @@ async function revisionData(db: Db, responseId: number, version: number): Promis
   return parse(row?.data);
 }
 
-async function conflictOrState(db: Db, responseId: number, baseVersion: number): Promise<Exclude<SaveResult, { ok: true }>> {
+/** The answer to a conditional update that matched nothing: submitted meanwhile, or a version conflict. */
+export async function conflictOrState(db: Db, responseId: number, baseVersion: number): Promise<Exclude<SaveResult, { ok: true }>> {
   const current = await db
     .selectFrom('responses as r')
     .innerJoin('assignments as a', 'a.id', 'r.assignment_id')
@@ -192,123 +183,3 @@ export async function saveDraft(
     return { ok: true, version: updated.version, savedAt: now, savedBy: input.savedBy, data };
   });
 }
-
-type WriteJob = { run: (trx: Transaction<Database>) => Promise<unknown>; resolve: (v: any) => void; reject: (e: unknown) => void };
-const writeQueues = new WeakMap<Kysely<Database>, WriteJob[]>();
-
-/**
- * Group commit for SQLite. better-sqlite3 commits synchronously and, with synchronous=FULL,
- * every commit waits for an fsync (a few ms) while the whole process waits. Saves, submits and
- * first visits that arrive together are therefore run in one transaction: one fsync for the
- * lot. Each job still does its own conditional update, so conflicts stay per save. If any job
- * throws, the batch is rolled back and every job runs again on its own, so only the failing one
- * sees the error.
- * PostgreSQL commits concurrently on its own; there each job is its own transaction.
- */
-function inWriteBatch<T>(db: Kysely<Database>, run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (db.isTransaction || dialectOf(db) !== 'sqlite') return inTransaction(db, run);
-  return new Promise<T>((resolve, reject) => {
-    let queue = writeQueues.get(db);
-    if (!queue) {
-      writeQueues.set(db, (queue = []));
-      setImmediate(() => void flushWrites(db));
-    }
-    queue.push({ run, resolve, reject });
-  });
-}
-
-async function flushWrites(db: Kysely<Database>): Promise<void> {
-  const jobs = writeQueues.get(db) ?? [];
-  writeQueues.delete(db);
-  try {
-    const results = await db.transaction().execute(async (trx) => {
-      const out: unknown[] = [];
-      for (const job of jobs) out.push(await job.run(trx));
-      return out;
-    });
-    jobs.forEach((job, i) => job.resolve(results[i]));
-  } catch {
-    for (const job of jobs) await db.transaction().execute(job.run).then(job.resolve, job.reject);
-  }
-}
-
-/** A reference like ENK-2019-000123-4F7A: survey year, assignment id, random check part. */
-function newReference(year: number, assignmentId: number): string {
-  return `ENK-${year}-${String(assignmentId).padStart(6, '0')}-${randomBytes(2).toString('hex').toUpperCase()}`;
-}
-
-/**
- * Submits the answers after full validation. On validation errors the answers are still saved
- * as a draft (when they pass draft checks), so nothing typed is lost. Submitting an already
- * submitted response returns its reference again (idempotent). On success the response is
- * locked, projected for analysis and a receipt is queued when an e-mail address was given.
- */
-export async function submitResponse(
-  db: Kysely<Database>,
-  ctx: RespondentContext & { response: SurveyResponse },
-  input: { baseVersion: number; data: Answers; submittedBy: string; email?: string | null; baseUrl?: string },
-): Promise<SubmitResult> {
-  const { response, assignment, round } = ctx;
-  if (assignment.status === 'submitted' && response.reference) {
-    return { ok: true, reference: response.reference, submittedAt: response.submitted_at ?? '', version: response.version, repeated: true };
-  }
-  const survey = getSurvey(response.survey_id);
-  if (!survey) throw new Error(`unknown survey ${response.survey_id}`);
-  const checked = await validateSubmission(survey, input.data);
-  if (!checked.ok) {
-    const saved = await saveDraft(db, { responseId: response.id, surveyId: response.survey_id, baseVersion: input.baseVersion, data: input.data, savedBy: input.submittedBy });
-    if (!saved.ok && saved.reason === 'conflict') return saved;
-    return { ok: false, reason: 'invalid', errors: checked.errors, version: saved.ok ? saved.version : input.baseVersion, saved: saved.ok };
-  }
-  const json = JSON.stringify(checked.data);
-  const now = nowIso();
-  const reference = newReference(survey.meta.year, assignment.id);
-  const email = input.email?.trim() || null;
-  // Group-committed with concurrent saves and submits on SQLite (one fsync for the lot).
-  const result = await inWriteBatch(db, async (trx): Promise<SubmitResult> => {
-    const updated = await trx
-      .updateTable('responses')
-      .set((eb) => ({
-        data: json,
-        version: eb('version', '+', 1),
-        last_saved_at: now,
-        last_saved_by: input.submittedBy,
-        submitted_at: now,
-        submitted_by: input.submittedBy,
-        submitted_email: email,
-        reference,
-        updated_at: now,
-      }))
-      .where('id', '=', response.id)
-      .where('version', '=', input.baseVersion)
-      .returning(['version'])
-      .executeTakeFirst();
-    if (!updated) return conflictOrState(trx, response.id, input.baseVersion);
-    await trx
-      .insertInto('response_revisions')
-      .values({ response_id: response.id, version: updated.version, data: json, kind: 'submit', saved_by: input.submittedBy, saved_at: now, note: reference })
-      .execute();
-    await trx.updateTable('assignments').set({ status: 'submitted', updated_at: now }).where('id', '=', assignment.id).execute();
-    await projectResponse(trx, response.id);
-    if (email) {
-      const mail = buildReceiptEmail({
-        organisationName: ctx.organisation?.name ?? assignment.person_name ?? '',
-        surveyTitle: round.title,
-        reference,
-        submittedAt: now,
-        submittedBy: input.submittedBy,
-        link: receiptUrl(assignment, input.baseUrl),
-      });
-      await enqueueMessage(trx, { to: email, ...mail, kind: 'receipt', dedupeKey: `receipt:${reference}`, assignmentId: assignment.id });
-    }
-    return { ok: true, reference, submittedAt: now, version: updated.version, repeated: false };
-  });
-  if (!result.ok && result.reason === 'submitted') {
-    // A colleague submitted first: same outcome as a repeated submit.
-    const row = await db.selectFrom('responses').select(['reference', 'submitted_at', 'version']).where('id', '=', response.id).executeTakeFirstOrThrow();
-    return { ok: true, reference: row.reference ?? '', submittedAt: row.submitted_at ?? '', version: row.version, repeated: true };
-  }
-  return result;
-}
-
-export { getRevision, listRevisions, reopenResponse, ResponseStateError, restoreRevision, type RevisionSummary } from './history.server';

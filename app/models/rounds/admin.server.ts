@@ -3,7 +3,7 @@ import { inTransaction } from '../../../db/dialect';
 import type { Database, OrganisationKind } from '../../../db/schema';
 import { readTabular } from '~/utils/tabular.server';
 import { audit } from '../auth/audit.server';
-import { reopenResponse, restoreRevision } from '../responses/responses.server';
+import { reopenResponse, restoreRevision } from '../responses/history.server';
 import { closeRound, createRound, extendAssignment, extendRound, type CreateRoundInput, type PersonInvite } from './rounds.server';
 
 /**

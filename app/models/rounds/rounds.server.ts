@@ -1,12 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { Assignment, Database, Round } from '../../../db/schema';
+import type { Assignment, Database, Db, Round } from '../../../db/schema';
 import { inTransaction } from '../../../db/dialect';
 import { appBaseUrl } from '~/utils/auth.server';
 import { hmac } from '~/utils/secrets.server';
 import { getSurvey } from '../surveys/surveys.server';
 
-export { listRevisions, reopenResponse, restoreRevision } from '../responses/history.server';
 
 /**
  * Rounds and assignments: pure data functions. Admin routes and the CLI call these and wrap
@@ -24,7 +23,6 @@ export { listRevisions, reopenResponse, restoreRevision } from '../responses/his
 /** Thrown for input the caller should have checked (unknown survey, bad dates, etc.). */
 export class RoundInputError extends Error {}
 
-export type Db = Kysely<Database> | Transaction<Database>;
 
 export interface PersonInvite {
   name: string;
