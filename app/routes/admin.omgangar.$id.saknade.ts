@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { STATUS_LABELS } from '~/utils/admin-labels';
-import { missingList, missingListCsv, missingListXlsx } from '~/models/rounds/status.server';
+import { missingList } from '~/models/rounds/status.server';
+import { missingListCsv, missingListXlsx } from '~/models/rounds/missing-list.server';
 import { getRound } from '~/models/rounds/rounds.server';
 import { requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';

@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
 import { ASSIGNMENT_STATUSES } from '../../db/schema';
-import { dateOnly, dateTime, percent, STATUS_LABELS } from '~/utils/admin-labels';
+import { dateOnly, percent, STATUS_LABELS } from '~/utils/admin-labels';
 import { RateBar, RateTable } from '~/components/admin-rates';
+import { StatusFilters, StatusTable } from '~/components/round-status-list';
 import { CsrfInput } from '~/components/csrf-input';
 import { listKommungrupper, listLan } from '~/models/organisations/organisations.server';
 import { sendInvitations } from '~/models/rounds/invitations.server';
@@ -122,7 +123,6 @@ export default function RoundStatus() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<ActionData>();
   const [search] = useSearchParams();
-  const submit = useSubmit();
   const navigation = useNavigation();
   const busy = navigation.state === 'submitting';
   const { round, rates, page, filter } = data;
@@ -234,44 +234,7 @@ export default function RoundStatus() {
 
       <section aria-labelledby="list-heading">
         <h2 id="list-heading">Svar per mottagare</h2>
-        <Form method="get" className="filters" role="search" aria-label="Filtrera svarslistan" onChange={(e) => submit(e.currentTarget, { replace: true })}>
-          <div className="field">
-            <label htmlFor="status">Status</label>
-            <select id="status" name="status" defaultValue={filter.status ?? ''}>
-              <option value="">Alla</option>
-              {Object.entries(STATUS_LABELS).map(([s, label]) => (
-                <option key={s} value={s}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="lan">Län</label>
-            <select id="lan" name="lan" defaultValue={filter.lan ?? ''}>
-              <option value="">Alla län</option>
-              {data.lan.map((l) => (
-                <option key={l.code} value={l.code}>
-                  {l.name}
-                </option>
-              ))}
-              <option value="none">Utan län</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="kg">Kommungrupp</label>
-            <select id="kg" name="kg" defaultValue={filter.kg ?? ''}>
-              <option value="">Alla kommungrupper</option>
-              {data.kommungrupper.map((g) => (
-                <option key={g.code} value={g.code}>
-                  {g.code} {g.name}
-                </option>
-              ))}
-              <option value="none">Utan kommungrupp</option>
-            </select>
-          </div>
-          <button type="submit">Filtrera</button>
-        </Form>
+        <StatusFilters filter={filter} lan={data.lan} kommungrupper={data.kommungrupper} />
         <p>
           Saknade svar med kontaktuppgifter{filter.lan || filter.kg ? ' (enligt län- och kommungruppsfiltret)' : ''}:{' '}
           <a href={`${base}/saknade?${new URLSearchParams([...exportQuery, ['format', 'xlsx']])}`} download>
@@ -299,71 +262,7 @@ export default function RoundStatus() {
         <p role="status" aria-live="polite" className="result-count">
           {page.total} svar matchar filtret{page.pages > 1 ? `; sida ${page.page} av ${page.pages} (${page.rows.length} visas)` : ''}.
         </p>
-        <table className="data-table">
-          <caption className="visually-hidden">Svarsstatus per mottagare</caption>
-          <thead>
-            <tr>
-              <th scope="col">Kod</th>
-              <th scope="col">Mottagare</th>
-              <th scope="col">Län</th>
-              <th scope="col">Kommungrupp</th>
-              <th scope="col">Status</th>
-              <th scope="col">Senast sparad</th>
-              <th scope="col">Inskickad</th>
-              <th scope="col">Kontakter</th>
-              <th scope="col" className="num">
-                Påminnelser
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.rows.map((r) => (
-              <tr key={r.assignmentId}>
-                <td>{r.code ?? '–'}</td>
-                <th scope="row">
-                  <Link to={`${base}/svar/${r.assignmentId}`}>{r.name}</Link>
-                  {r.extendedUntil ? <div className="hint">Förlängd till {dateOnly(r.extendedUntil)}</div> : null}
-                </th>
-                <td>{r.lanCode ?? '–'}</td>
-                <td>{r.kommungrupp ?? '–'}</td>
-                <td>
-                  <span className={`badge ${r.status}`}>{STATUS_LABELS[r.status]}</span>
-                  {r.coveredBy ? (
-                    <div className="hint">
-                      Gemensam redovisning med {r.coveredBy.name ?? 'annan organisation'}
-                      {r.coveredBy.submitted ? ' (inskickad)' : ''}
-                    </div>
-                  ) : null}
-                </td>
-                <td>
-                  {dateTime(r.lastSavedAt)}
-                  {r.lastSavedBy ? <div className="hint">{r.lastSavedBy}</div> : null}
-                </td>
-                <td>
-                  {dateTime(r.submittedAt)}
-                  {r.submittedBy ? <div className="hint">{r.submittedBy}</div> : null}
-                </td>
-                <td>
-                  {r.personEmail ? (
-                    r.personEmail
-                  ) : r.contacts.length ? (
-                    <ul className="contacts">
-                      {r.contacts.map((c) => (
-                        <li key={c.email}>
-                          {c.name}
-                          {c.role ? ` (${c.role})` : ''}, <a href={`mailto:${c.email}`}>{c.email}</a>
-                        </li>
-                      ))}
-                    </ul>
-                  ) : (
-                    <span className="status-warn">Inga kontakter</span>
-                  )}
-                </td>
-                <td className="num">{r.reminders}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <StatusTable rows={page.rows} base={base} />
         {page.pages > 1 ? (
           <nav className="pager" aria-label="Sidor">
             {page.page > 1 ? <Link to={withParams({ sida: String(page.page - 1) })}>← Föregående</Link> : null}
