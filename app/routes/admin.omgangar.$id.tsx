@@ -8,7 +8,7 @@ import { StatusFilters, StatusTable } from '~/components/round-status-list';
 import { CsrfInput } from '~/components/csrf-input';
 import { listKommungrupper, listLan } from '~/models/organisations/organisations.server';
 import { sendInvitations } from '~/models/rounds/invitations.server';
-import { remindRound } from '~/models/mail/reminders.server';
+import { remindRound } from '~/models/rounds/reminders.server';
 import { closeRoundAudited, extendRoundAudited, parseAdminDate } from '~/models/rounds/admin.server';
 import { listStatusPage, roundMailCounts, roundRates } from '~/models/rounds/status.server';
 import { getRound } from '~/models/rounds/rounds.server';

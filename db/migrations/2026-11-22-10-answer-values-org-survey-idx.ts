@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * A submit replaces its organisation's earlier rows of the survey (app/models/responses/analysis.server.ts
+ * A submit replaces its organisation's earlier rows of the survey (app/models/analysis/projection.server.ts
  * projectResponse): `where survey_id = ? and organisation_id = ?`. The other indexes put the
  * question between the two, so that delete scanned every answer of the survey, a million rows
  * in a big person survey, on every submit. This index makes it a seek.

@@ -16,7 +16,7 @@ import type { Database } from '../../db/schema';
 import { loadReferenceData } from '../../db/seed/reference';
 import { smtpMailer } from '../../app/models/mail/mailer.server';
 import { deliverDueMessages, enqueueMessage } from '../../app/models/mail/outbox.server';
-import { sendDueReminders } from '../../app/models/mail/reminders.server';
+import { sendDueReminders } from '../../app/models/rounds/reminders.server';
 import { createUser } from '../../app/models/auth/users.server';
 import { createSession, getSessionUser } from '../../app/utils/session.server';
 import { startSmtp } from '../mail/smtp-helper';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { projectResponse } from '../../app/models/responses/analysis.server';
+import { projectResponse } from '../../app/models/analysis/projection.server';
 import { computeComparison } from '../../app/models/comparisons/compute.server';
 import { fastPathApplies, fastPathTuning } from '../../app/models/comparisons/fast.server';
 import { parseDefinition } from '../../app/models/comparisons/saved.server';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRound } from '../../app/models/rounds/rounds.server';
-import { projectResponse } from '../../app/models/responses/analysis.server';
+import { projectResponse } from '../../app/models/analysis/projection.server';
 import { computeComparison, type ComparisonResult } from '../../app/models/comparisons/compute.server';
 import { parseDefinition } from '../../app/models/comparisons/saved.server';
 import { freshDb, type TestDb } from '../helpers/db';

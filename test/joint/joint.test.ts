@@ -5,7 +5,7 @@ import { computeComparison } from '~/models/comparisons/compute.server';
 import { parseDefinition } from '~/models/comparisons/saved.server';
 import { organisationInbox } from '~/models/responses/inbox.server';
 import { createJointReport, jointCountedOrganisations, JointInputError } from '~/models/rounds/joint.server';
-import { remindRound } from '~/models/mail/reminders.server';
+import { remindRound } from '~/models/rounds/reminders.server';
 import { listAllStatus, missingList, roundRates } from '~/models/rounds/status.server';
 import { answerAndSubmit, cli, ojRound, setStatus } from '../admin/fixtures';
 import { formView } from '~/models/responses/respondent-view.server';

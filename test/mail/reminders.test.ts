@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendInvitations } from '~/models/rounds/invitations.server';
 import { runDueJobs } from '~/models/ops/jobs.server';
 import { smtpMailer, type Mailer } from '~/models/mail/mailer.server';
-import { dueStep, remindRound } from '~/models/mail/reminders.server';
+import { dueStep, remindRound } from '~/models/rounds/reminders.server';
 import { accessLink, createRound } from '~/models/rounds/rounds.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { startSmtp, type TestSmtp } from './smtp-helper';

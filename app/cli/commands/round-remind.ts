@@ -1,4 +1,4 @@
-import { remindRound } from '../../models/mail/reminders.server';
+import { remindRound } from '../../models/rounds/reminders.server';
 import { getRound } from '../../models/rounds/rounds.server';
 import { UserError, type Command } from '../command';
 import { roundIdArg } from './round-status';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import type { Tabular } from '../../utils/tabular.server';
-import { projectResponse } from '../responses/analysis.server';
+import { projectResponse } from '../analysis/projection.server';
 import { ImportRowsError, type RowError } from './errors.server';
 import { addAssignments, createRound } from '../rounds/rounds.server';
 import { getCodebook, getSurvey, validateAnswers, type CodebookEntry, type LoadedSurvey } from '../surveys/surveys.server';

@@ -7,7 +7,7 @@ import { pruneRateLimits } from '~/utils/rate-limit.server';
 import { deleteExpiredSessions } from '~/utils/session.server';
 import { getMailer, type Mailer } from '../mail/mailer.server';
 import { deliverDueMessages, newWorkerId, type DeliveryReport } from '../mail/outbox.server';
-import { sendDueReminders, type ReminderRunReport } from '../mail/reminders.server';
+import { sendDueReminders, type ReminderRunReport } from '../rounds/reminders.server';
 import { pruneSignInTokens } from '../auth/users.server';
 
 export interface JobsReport {

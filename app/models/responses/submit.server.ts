@@ -5,7 +5,7 @@ import type { Answers } from '~/utils/merge';
 import { enqueueMessage } from '../mail/outbox.server';
 import { getSurvey } from '../surveys/surveys.server';
 import { validateSubmission } from '../surveys/validate.server';
-import { projectResponse } from './analysis.server';
+import { projectResponse } from '../analysis/projection.server';
 import { buildReceiptEmail, receiptUrl } from './receipts.server';
 import { conflictOrState, saveDraft, type RespondentContext, type SaveResult, type ValidationIssue } from './responses.server';
 import { inWriteBatch } from './write-batch.server';

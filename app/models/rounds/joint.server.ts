@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { inTransaction } from '../../../db/dialect';
 import type { Database } from '../../../db/schema';
-import { projectResponse } from '../responses/analysis.server';
+import { projectResponse } from '../analysis/projection.server';
 
 /**
  * Joint reports (source 003: kommuner sharing a coordinator want to report together). In one

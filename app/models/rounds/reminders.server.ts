@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database, Round } from '../../../db/schema';
-import { enqueueForTargets, loadMailTargets, type MailTarget, type SendReport } from '../rounds/invitations.server';
+import { enqueueForTargets, loadMailTargets, type MailTarget, type SendReport } from './invitations.server';
 
 export const DEFAULT_REMINDER_SCHEDULE = [-14, -3, 2];
 const DAY_MS = 86_400_000;
