@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '~/models/auth/audit.server';
 import { ensureResponse, loadRespondentContext } from '~/models/responses/responses.server';
 import { submitResponse } from '~/models/responses/submit.server';
-import { closeRoundAudited, extendRoundAudited, reopenResponseAudited, restoreRevisionAudited } from '~/models/rounds/admin.server';
+import { closeRoundAudited, extendRoundAudited } from '~/models/rounds/admin.server';
+import { reopenResponseAudited, restoreRevisionAudited } from '~/models/responses/reopen.server';
 import { freshDb, type TestDb } from '../helpers/db';
 import { fixtures, openRound } from '../respond/helpers';
 

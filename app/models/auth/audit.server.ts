@@ -64,3 +64,10 @@ export async function listAudit(
 export async function auditActions(db: Kysely<Database>): Promise<string[]> {
   return (await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute()).map((r) => r.action);
 }
+
+/** Who did it: the signed-in user (null for the CLI or the system) and a readable label. */
+export interface Actor {
+  id: number | null;
+  /** Recorded as "by" in the response history (e.g. the admin's e-mail). */
+  label: string;
+}

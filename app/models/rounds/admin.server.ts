@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import { inTransaction } from '../../../db/dialect';
 import type { Database, OrganisationKind } from '../../../db/schema';
 import { readTabular } from '~/utils/tabular.server';
-import { audit } from '../auth/audit.server';
-import { reopenResponse, restoreRevision } from '../responses/history.server';
+import { audit, type Actor } from '../auth/audit.server';
 import { closeRound, createRound, extendAssignment, extendRound, type CreateRoundInput, type PersonInvite } from './rounds.server';
 
 /**
@@ -11,12 +10,6 @@ import { closeRound, createRound, extendAssignment, extendRound, type CreateRoun
  * default dates, the rounds overview, and audited wrappers around the rounds model
  * (app/models/rounds/rounds.server.ts), which stays free of audit concerns.
  */
-
-export interface Actor {
-  id: number | null;
-  /** Recorded as "by" in the response history (e.g. the admin's e-mail). */
-  label: string;
-}
 
 export interface TargetChoice {
   kind?: OrganisationKind;
@@ -224,22 +217,6 @@ export async function extendAssignmentAudited(db: Kysely<Database>, assignmentId
     const change = { before: { extended_until: before.extended_until }, after: { extended_until: after.extended_until } };
     await audit(trx, { actorUserId: actor.id, action: 'assignment.extend', entity: 'assignment', entityId: assignmentId, ...change, reason });
     return after;
-  });
-}
-
-export async function reopenResponseAudited(db: Kysely<Database>, assignmentId: number, reason: string, actor: Actor) {
-  return inTransaction(db, async (trx) => {
-    const { before, after } = await reopenResponse(trx, assignmentId, { by: actor.label, reason });
-    await audit(trx, { actorUserId: actor.id, action: 'response.reopen', entity: 'assignment', entityId: assignmentId, before: { status: before.status }, after: { status: after.status }, reason });
-    return after;
-  });
-}
-
-export async function restoreRevisionAudited(db: Kysely<Database>, responseId: number, version: number, actor: Actor, reason?: string) {
-  return inTransaction(db, async (trx) => {
-    const result = await restoreRevision(trx, responseId, version, actor.label);
-    await audit(trx, { actorUserId: actor.id, action: 'response.restore', entity: 'response', entityId: responseId, before: result.before, after: { ...result.after, restoredVersion: version }, reason });
-    return result;
   });
 }
 
