@@ -27,3 +27,8 @@ export function dateOnly(iso: string | null | undefined): string {
 
 /** Swedish names of the roles, for tables and forms. */
 export const ROLE_LABELS: Record<Role, string> = { admin: 'Administratör', evaluator: 'Utvärderare', respondent: 'Svarande' };
+
+/** Whole kronor as Swedes write them: "50 000 000 kr"; "–" for none. */
+export function kronor(n: number | null | undefined): string {
+  return n == null ? '–' : `${n.toLocaleString('sv-SE')} kr`;
+}

@@ -139,3 +139,17 @@ export function tabell8(lines: LedgerLine[]): Tabell8 {
 }
 
 export type { YearSummary };
+
+/** One ledger row with its year, for the row page. */
+export async function getLedgerLine(db: Kysely<Database>, ledgerId: number, now = new Date()): Promise<{ line: LedgerLine; year: YearSummary } | undefined> {
+  const row = await db
+    .selectFrom('grant_ledger as l')
+    .innerJoin('organisations as o', 'o.id', 'l.organisation_id')
+    .selectAll('l')
+    .select(['o.code', 'o.name'])
+    .where('l.id', '=', ledgerId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const year = (await getYear(db, row.grant_year_id))!;
+  return { line: lineOf(row, Date.parse(year.report_deadline) < now.getTime()), year };
+}
