@@ -30,7 +30,7 @@ const share = (amount: number, total: number) => (total ? `${((amount / total) *
 /** One row per recipient: the allocation and every booking, with dates and the derived status. */
 export function LedgerTable({ lines, total, base }: { lines: LedgerTableLine[]; total: number; base: string }) {
   return (
-    <div className="table-scroll" role="region" aria-labelledby="ledger-heading" tabIndex={0}>
+    <div className="table-scroll" role="region" aria-label="Registret per mottagare (rullbar tabell)" tabIndex={0}>
       <table className="data-table ledger-table">
         <caption className="visually-hidden">Registret per mottagare</caption>
         <thead>

@@ -93,7 +93,7 @@ export default function GrantPrograms() {
       ) : null}
       <ErrorSummary errors={errors} />
       <section aria-labelledby="years-heading">
-        <h2 id="years-heading">År</h2>
+        <h2 id="years-heading">Programår</h2>
         {years.length ? (
           <table className="data-table">
             <caption className="visually-hidden">Programår</caption>
