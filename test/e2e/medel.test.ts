@@ -1,6 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../app/models/auth/users.server';
+import { createRound } from '../../app/models/rounds/rounds.server';
+import { answerAndSubmit } from '../admin/fixtures';
+import { signedIn, type TestSession } from '../auth/helpers';
 import type { TestDb } from '../helpers/db';
 import { reportAnswers } from '../grants/fixtures';
 import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp } from './harness';
@@ -18,6 +21,7 @@ describe('a grant year in Chromium', () => {
   let t: TestDb;
   let app: RunningApp;
   let browser: Browser;
+  let evaluator: TestSession;
 
   beforeAll(async () => {
     const seed = async (t: TestDb) => {
@@ -26,6 +30,12 @@ describe('a grant year in Chromium', () => {
         const org = await t.db.selectFrom('organisations').select('id').where('code', '=', code).executeTakeFirstOrThrow();
         await createUser(t.db, { email: `eva@k${code}.se`, role: 'respondent', organisationId: org.id, name: 'Eva' });
       }
+      // ÖJ 2019 answers of the four kommuner (survey answers, not grant data).
+      const orgIds = (await t.db.selectFrom('organisations').select('id').where('code', 'in', KOMMUNER).execute()).map((o) => o.id);
+      const now = Date.now();
+      const oj = await createRound(t.db, { surveyId: 'oj-vinr-2019', title: 'ÖJ 2019', opensAt: new Date(now - 86_400_000).toISOString(), closesAt: new Date(now + 30 * 86_400_000).toISOString(), organisationIds: orgIds });
+      for (const a of oj.assignments) await answerAndSubmit(t.db, a.token);
+      evaluator = await signedIn(t.db, 'evaluator');
     };
     ({ t, app, browser } = await openBrowserSuite({ env: { JOBS: 'off' }, seed }));
   });
@@ -90,7 +100,7 @@ describe('a grant year in Chromium', () => {
       await page.getByRole('link', { name: /Till formuläret/ }).first().click();
       await page.waitForURL(/\/svar\/[A-Za-z0-9_-]{43}$/);
       const org = await t.db.selectFrom('organisations').select('id').where('code', '=', code).executeTakeFirstOrThrow();
-      const response = await t.db.selectFrom('responses as r').innerJoin('assignments as a', 'a.id', 'r.assignment_id').select('r.version').where('a.organisation_id', '=', org.id).executeTakeFirst();
+      const response = await t.db.selectFrom('responses as r').innerJoin('assignments as a', 'a.id', 'r.assignment_id').select('r.version').where('a.organisation_id', '=', org.id).where('r.survey_id', '=', 'aterrapportering-kommun-2018').executeTakeFirst();
       const body = { baseVersion: response?.version ?? 0, data: reportAnswers(paid.get(code)!, used[code]), submittedBy: 'Eva Ek' };
       const status = await page.evaluate(async (b) => (await fetch(`${location.pathname}/skicka`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) })).status, body);
       expect(status).toBe(200);
@@ -138,6 +148,22 @@ describe('a grant year in Chromium', () => {
     expect(grants.filter((g) => g.status === 'forbrukat')).toHaveLength(2);
     expect(grants.filter((g) => g.status === 'aterbetalt')).toHaveLength(1);
     await admin.close();
+
+    // The comparison reads the ledger directly: fortbildning_vuxna (ÖJ 2019) by grant use 2018.
+    const cmp = await newPage(browser);
+    await cmp.context().addCookies(evaluator.browserCookies(app.url));
+    await cmp.goto(`${app.url}/jamfor/ny`);
+    await cmp.getByLabel('Vad ska jämföras?').selectOption('oj-vinr-2019');
+    await cmp.getByLabel('Fråga').selectOption('fortbildning_vuxna');
+    await cmp.getByLabel('Dela upp efter').selectOption('grant');
+    await cmp.getByLabel('Medel: program').selectOption('vinr-utvecklingsmedel');
+    await cmp.getByLabel('Medel: år').selectOption('2018');
+    const preview = cmp.locator('.cmp-preview');
+    await expect.poll(() => preview.locator('tbody th').allTextContents()).toEqual(['Använt', 'Inte använt', 'Riket']);
+    // Använt: 0114 and 0115 (förbrukat); Inte använt: 0117 (återbetalt) and 0120 (inte rekvirerat).
+    const n = async (label: string) => (await preview.locator('tbody tr', { has: cmp.locator('th', { hasText: new RegExp(`^${label}$`) }) }).locator('td').first().textContent())?.trim();
+    expect([await n('Använt'), await n('Inte använt'), await n('Riket')]).toEqual(['2', '2', '4']);
+    await cmp.close();
     for (const p of pages.values()) await p.close();
   });
 });
