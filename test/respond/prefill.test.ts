@@ -16,7 +16,7 @@ describe('prefill takes only stable facts', () => {
     const old = await openRound(t.db, 'aterrapportering-kommun-2017', [code]);
     const ctx = (await loadRespondentContext(t.db, old.assignments[0].token))!;
     const response = await ensureResponse(t.db, ctx);
-    const data = { ...fixtures['aterrapportering-kommun-2017'], beviljat_belopp: 250_000, forbrukat_belopp: 220_000 };
+    const data: Record<string, unknown> = { ...fixtures['aterrapportering-kommun-2017'], beviljat_belopp: 250_000, forbrukat_belopp: 220_000 };
     expect((await submitResponse(t.db, { ...ctx, response }, { baseVersion: 0, data, submittedBy: 'Anna' })).ok).toBe(true);
     return data;
   }
