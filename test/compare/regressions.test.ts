@@ -62,7 +62,7 @@ describe('imports, joint reports and numeric measures', () => {
     await cli(t, 'import-responses', '--survey', 'oj-vinr-2019', writeCsv(all.slice(0, 43).map((k, i) => ({ org: k.code, fortbildning_vuxna: i < 31 ? 'ja' : 'nej' })), 'oj.csv'));
     const r = await computeComparison(t.db, parseDefinition({ title: 'x', measure: { survey: 'oj-vinr-2019', question: 'fortbildning_vuxna' }, precision: 2 }));
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await tableXlsx(r, 'Källa: x', 'not'));
+    await wb.xlsx.load((await tableXlsx(r, 'Källa: x', 'not')) as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
     const header = ws.getRow(5).values as unknown[];
     const col = header.indexOf('percent_ja');
