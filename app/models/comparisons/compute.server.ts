@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { countJointMembers } from '../rounds/joint.server';
 import { GRANT_STATUSES, type Database } from '../../../db/schema';
 import { computeMoney } from './money.server';
+import { computeMatrix, wholeMatrix } from './matrix.server';
 import { SIZE_CLASSES } from '../../utils/size-class';
 import { getSurvey } from '../surveys/surveys.server';
 import { PERSON_SUPPRESS_BELOW, type ComparisonDefinition } from './definition';
@@ -45,6 +46,7 @@ export async function computeComparison(
   if (respondents && def.population.grant)
     throw new ComparisonError('A grant filter needs an organisation population', 'Urval efter medel går bara för organisationer');
   if ('money' in m) return computeMoney(db, def);
+  if (wholeMatrix(def)) return computeMatrix(db, def, (d, x) => computeComparison(d, x, options));
   const policy = resolvePolicy(def, respondents);
 
   // --- What is measured, per period ---
