@@ -57,7 +57,7 @@ describe('/jamfor/ny for every population', () => {
     const wrong = await get('vilka=lansstyrelse&enkat=oj-vinr-2019&fraga=fortbildning_vuxna');
     expect(wrong.errors).toMatchObject({ enkat: 'Enkäten besvaras inte av länsstyrelser.' });
     const persons = await get('vilka=respondents&enkat=oj-vinr-2019&fraga=fortbildning_vuxna');
-    expect(persons.errors.enkat).toMatch(/besvaras av organisationer/);
+    expect((persons.errors as Record<string, string>).enkat).toMatch(/besvaras av organisationer/);
     const badMerge = await get('vilka=respondents&enkat=samverkanspartner-2014&fraga=roll_lagesbild&sammanfor=nope%3DX');
     expect(badMerge.errors).toMatchObject({ sammanfor: '"nope" är inte ett svarsalternativ till frågan.' });
   });
