@@ -10,16 +10,9 @@ import { ATTRIBUTES, type ComparisonDefinitionInput } from './definition';
  * offers. The form maps onto a comparison definition; the definition schema stays the one truth.
  */
 
-export const GRANT_MEASURE = '__medel__';
-export const MONEY_MEASURE = '__belopp__';
-export const BUILDER_POPULATIONS = ['kommun', 'region', 'lansstyrelse', 'organisation', 'respondents'] as const;
-export const POPULATION_LABELS: Record<(typeof BUILDER_POPULATIONS)[number], string> = {
-  kommun: 'Kommuner',
-  region: 'Regioner',
-  lansstyrelse: 'Länsstyrelser',
-  organisation: 'Organisationer',
-  respondents: 'Personer (svarande i en personenkät)',
-};
+import { BUILDER_POPULATIONS, GRANT_MEASURE, MONEY_MEASURE, POPULATION_LABELS } from './builder-options';
+
+export { BUILDER_POPULATIONS, GRANT_MEASURE, MONEY_MEASURE, POPULATION_LABELS };
 
 /** "a, b = Label; c, d = Other" → { a: Label, b: Label, c: Other, d: Other }, or a Swedish error. */
 export function parseMerge(text: string, values: string[]): { map?: Record<string, string>; error?: string } {
