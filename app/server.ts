@@ -7,10 +7,11 @@ import expressStaticGzip from 'express-static-gzip';
 import express from 'express';
 import { startJobLoop } from './models/ops/jobs.server';
 import { CSRF_REFUSAL, issueCsrfCookie, originAllowed } from './utils/csrf.server';
-import { closeDb } from './utils/db.server';
+import { closeDb, getDb } from './utils/db.server';
 import { getEnv } from './utils/env.server';
 import { getSurvey, getSurveys } from './models/surveys/surveys.server';
 import { serveCoreValidation } from './models/surveys/validate.server';
+import { syncPublishedSurveys } from './models/surveys/versions.server';
 import { isValidationWorker, startValidationWorkers } from './models/surveys/validation-pool.server';
 import { logger } from './utils/logger.server';
 import { securityHeaders } from './utils/security-headers.server';
@@ -80,6 +81,16 @@ app.use((req, res, next) => {
     return;
   }
   next();
+});
+
+// Versions published from the browser live in the database: every instance reads the new ones
+// before serving a page (one query of ids when nothing changed). A failure here is the page's
+// own to report (e.g. /healthz's 503), so it does not stop the request.
+app.use((_req, _res, next) => {
+  syncPublishedSurveys(getDb()).then(
+    () => next(),
+    () => next(),
+  );
 });
 
 app.all(

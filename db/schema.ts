@@ -5,6 +5,7 @@ import type { JointMemberTable } from './tables/joint';
 import type { AuditLogTable, LoginTokenTable, OutboxTable, RateLimitTable, SessionTable, UserTable } from './tables/auth';
 import type { AnswerValueTable, ComparisonTable, GrantTable } from './tables/analysis';
 import type { LanTable, OrganisationTable } from './tables/organisations';
+import type { SurveyVersionTable } from './tables/survey-versions';
 import type { AssignmentTable, ResponseRevisionTable, ResponseTable, RoundTable } from './tables/rounds';
 
 /**
@@ -31,6 +32,7 @@ export interface Database {
   audit_log: AuditLogTable;
   api_tokens: ApiTokenTable;
   joint_members: JointMemberTable;
+  survey_versions: SurveyVersionTable;
 }
 
 export * from './tables/organisations';
@@ -40,6 +42,7 @@ export * from './tables/analysis';
 export * from './tables/auth';
 export * from './tables/api-tokens';
 export * from './tables/joint';
+export * from './tables/survey-versions';
 
 /** The database handle every model takes first: the app's Kysely instance or an open transaction. */
 export type Db = Kysely<Database> | Transaction<Database>;
