@@ -18,6 +18,11 @@ import { securityHeaders } from './utils/security-headers.server';
 
 /** Largest request body any action accepts; routes may set a lower limit themselves. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * Survey uploads and JSON edits (/admin/enkater) may be a little larger, so that a file just
+ * over its 2 MB limit gets the page's own message naming the file's size, not a bare 413.
+ */
+export const SURVEY_UPLOAD_BODY_BYTES = 8 * 1024 * 1024;
 
 declare module '@remix-run/node' {
   interface AppLoadContext {
@@ -49,11 +54,13 @@ app.use((req, res, next) => {
   res.set(securityHeaders(res.locals.nonce, strictTransport));
   // Refuse oversized bodies before Remix reads them; a stream without a length is capped too.
   const length = Number(req.headers['content-length'] ?? 0);
-  if (length > MAX_BODY_BYTES) {
+  const surveyUpload = req.path === '/admin/enkater' || req.path.startsWith('/admin/enkater/');
+  if (length > (surveyUpload ? SURVEY_UPLOAD_BODY_BYTES : MAX_BODY_BYTES)) {
     // In the error shape each client reads: the JSON API's, the form's, or plain text.
     const message = `request body too large: at most ${MAX_BODY_BYTES} bytes`;
     if (req.path.startsWith('/api/')) res.status(413).json({ error: { code: 'payload_too_large', message } });
     else if (req.path.startsWith('/svar/')) res.status(413).json({ ok: false, error: message, message: 'Svaren är för stora för att sparas. Korta ner långa texter och försök igen.' });
+    else if (surveyUpload) res.status(413).type('text/plain; charset=utf-8').send('Filen är för stor: en enkät får vara högst 2 MB. Gå tillbaka och välj en mindre fil.');
     else res.status(413).type('text/plain; charset=utf-8').send('Förfrågan är för stor.');
     return;
   }

@@ -11,16 +11,18 @@ export interface PreviewResult {
 
 /**
  * The draft as the respondent sees it. "Skicka in (test)" sends the answers to the server's
- * validation through the action (`intent=preview-submit`); nothing is stored.
+ * validation through the action (`intent=preview-submit`), with the edited form when it is not
+ * saved yet (`live`); nothing is stored.
  */
-export function SurveyDraftPreview({ json, version, csrf }: { json: Record<string, unknown>; version: string; csrf: string }) {
+export function SurveyDraftPreview({ json, version, csrf, live = false }: { json: Record<string, unknown>; version: string; csrf: string; live?: boolean }) {
   const fetcher = useFetcher<PreviewResult>();
   const onModel = (model: SurveyModel) => {
     model.checkErrorsMode = 'onComplete';
     model.completeText = 'Skicka in (test)';
     model.onCompleting.add((sender, options) => {
       options.allow = false;
-      fetcher.submit({ intent: 'preview-submit', csrf, answers: JSON.stringify(sender.data) }, { method: 'post' });
+      // An unsaved edit is validated as shown: the form goes along with the answers.
+      fetcher.submit({ intent: 'preview-submit', csrf, answers: JSON.stringify(sender.data), ...(live ? { json: JSON.stringify(json) } : {}) }, { method: 'post' });
     });
   };
   const result = fetcher.data?.preview ? fetcher.data : undefined;

@@ -12,6 +12,7 @@ import { editDraft, publishDraft, reviewSurvey, saveDraftJson, type Review } fro
 import { changeId } from '~/models/surveys/diff.server';
 import { editableQuestions, editSchema } from '~/models/surveys/edits.server';
 import { getSurvey, validateAnswers } from '~/models/surveys/surveys.server';
+import { parseSurveyText } from '~/models/surveys/upload.server';
 import { getVersionRow, rowToSurvey, syncPublishedSurveys, usedByRounds, VersionError } from '~/models/surveys/versions.server';
 import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
@@ -78,8 +79,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     } catch {
       answers = null;
     }
+    // The preview shows the editor's text as it is now, saved or not: validate that form.
+    const text = form.get('json');
+    let target = survey;
+    if (typeof text === 'string' && text) {
+      const parsed = parseSurveyText(text);
+      if (!parsed.ok) return { preview: true, ok: false, errors: parsed.problems.map((p) => ({ question: p.question ?? null, message: p.message })) };
+      target = { ...survey, json: parsed.survey };
+    }
     try {
-      const result = validateAnswers(survey, answers, 'submit');
+      const result = validateAnswers(target, answers, 'submit');
       return { preview: true, ok: result.ok, errors: result.ok ? [] : result.errors.map((e) => ({ question: e.question, message: e.message, title: e.title })) };
     } catch (e) {
       return { preview: true, ok: false, errors: [{ question: null, message: `Enkäten kan inte valideras ännu: ${(e as Error).message}` }] };
@@ -182,7 +191,7 @@ export default function AdminSurveyVersion() {
           key={data.version}
           onJson={(json) => setLive((l) => ({ json, n: l.n + 1 }))}
         />
-        <SurveyDraftPreview json={live.n ? live.json : data.json} version={`${data.version}-${live.n}`} csrf={data.csrf} />
+        <SurveyDraftPreview json={live.n ? live.json : data.json} version={`${data.version}-${live.n}`} csrf={data.csrf} live={live.n > 0} />
       </div>
     </>
   );
