@@ -151,7 +151,11 @@ describe('administrator publishes ÖJ 2020 from the browser', () => {
     // 10. The trend 2016–2020 of fortbildning_vuxna includes 2020.
     await admin.goto(`${app.url}/jamfor/ny?enkat=oj-vinr-2020&fraga=fortbildning_vuxna&trend=1&undertryck=0`);
     const preview = admin.locator('.cmp-preview');
-    await expect.poll(() => preview.textContent(), { timeout: 20_000 }).toMatch(/2016.*2017.*2018.*2019.*2020/s);
+    const years = () => preview.locator('table.cmp-table tbody tr td:first-child').allTextContents();
+    await expect.poll(async () => [...new Set(await years())], { timeout: 20_000 }).toEqual(['2016', '2017', '2018', '2019', '2020']);
+    // 2020: the one respondent answered "Ja" (Riket row: count / percent of those who answered).
+    const riket2020 = preview.locator('table.cmp-table tbody tr', { has: admin.locator('td:first-child', { hasText: /^2020$/ }) }).last();
+    expect((await riket2020.locator('td').allTextContents())[3]).toMatch(/^1 \/ 100/);
     await expectNoAxeViolations(admin);
   });
 });
