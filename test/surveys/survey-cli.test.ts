@@ -126,3 +126,29 @@ describe('survey publish and survey diff (CLI parity with /admin/enkater)', () =
     expect(await listAudit(t.db, { entity: 'survey_version' })).toEqual([]);
   });
 });
+
+describe('CLI readers see versions published in the database', () => {
+  let t: TestDb;
+  let dir: string;
+  beforeEach(async () => {
+    t = await freshDb();
+    setPublishedSurveys([]);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'enk-survey-cli-'));
+  });
+  afterEach(async () => {
+    setPublishedSurveys([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+    await t.destroy();
+  });
+
+  it('codebook, surveys and round create find oj-vinr-2020 in a fresh process', async () => {
+    expect((await cli(t, 'survey', 'publish', file2020(dir))).code).toBe(0);
+    setPublishedSurveys([]); // as a new CLI process starts: only the files are loaded
+    expect(getSurvey('oj-vinr-2020')).toBeUndefined();
+    expect((await cli(t, 'codebook', 'oj-vinr-2020')).code).toBe(0);
+    expect((await cli(t, 'surveys', '--format', 'json')).stdout).toContain('oj-vinr-2020');
+    const round = await cli(t, 'round', 'create', '--survey', 'oj-vinr-2020', '--title', 'ÖJ 2020', '--opens', '2020-02-01', '--kind', 'kommun', '--lan', '03');
+    expect(round.code).toBe(0);
+    expect(round.stderr + round.stdout).toMatch(/Created round \d+ "ÖJ 2020" with 8 assignments/);
+  });
+});
