@@ -6,6 +6,7 @@ import type { GrantLedgerTable, GrantProgramTable, GrantYearTable } from './tabl
 import type { AuditLogTable, LoginTokenTable, OutboxTable, RateLimitTable, SessionTable, UserTable } from './tables/auth';
 import type { AnswerValueTable, ComparisonTable, GrantTable } from './tables/analysis';
 import type { LanTable, OrganisationTable } from './tables/organisations';
+import type { SurveyVersionTable } from './tables/survey-versions';
 import type { AssignmentTable, ResponseRevisionTable, ResponseTable, RoundTable } from './tables/rounds';
 
 /**
@@ -32,6 +33,7 @@ export interface Database {
   audit_log: AuditLogTable;
   api_tokens: ApiTokenTable;
   joint_members: JointMemberTable;
+  survey_versions: SurveyVersionTable;
   grant_programs: GrantProgramTable;
   grant_years: GrantYearTable;
   grant_ledger: GrantLedgerTable;
@@ -44,6 +46,7 @@ export * from './tables/analysis';
 export * from './tables/auth';
 export * from './tables/api-tokens';
 export * from './tables/joint';
+export * from './tables/survey-versions';
 export * from './tables/grant-year';
 
 /** The database handle every model takes first: the app's Kysely instance or an open transaction. */

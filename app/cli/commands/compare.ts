@@ -6,6 +6,7 @@ import { UserError, stringOption, type Command } from '../command';
 
 export const compareCommand: Command = {
   name: 'compare',
+  readsSurveys: true,
   summary: 'Compute a comparison from a definition file',
   help: `Usage: npm run cli -- compare <definition.json> [--format json|csv]
 
