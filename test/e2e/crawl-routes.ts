@@ -47,6 +47,7 @@ const LINK: readonly Role[] = ['respondent-link'];
 // crawl requests them and requires an answer below 500, but does not render them.
 export const RECIPES: Record<string, Recipe> = {
   'routes/$': { params: () => ({ '*': 'finns-inte' }) },
+  'routes/admin.enkater.$id': { params: () => ({ id: 'oj-vinr-2020' }) },
   'routes/admin.medel.$yearId._index': { params: (d) => ({ yearId: d.grantYearId }) },
   'routes/admin.medel.$yearId.fordelning[.]xlsx': { params: (d) => ({ yearId: d.grantYearId }) },
   'routes/admin.medel.$yearId.rad.$ledgerId': { params: (d) => ({ yearId: d.grantYearId, ledgerId: d.ledgerId }) },
