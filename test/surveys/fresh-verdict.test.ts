@@ -57,7 +57,8 @@ function answer(q: any, random: () => number, depth = 0): unknown {
     case 'tagbox':
     case 'ranking': {
       const values = choices().filter(() => random() < 0.5);
-      return values.length ? values : undefined;
+      if (!values.length) return undefined;
+      return q.valuePropertyName ? values.map((v: unknown) => ({ [q.valuePropertyName]: v })) : values;
     }
     case 'imagepicker':
       return q.multiSelect ? choices().filter(() => random() < 0.5) : pick(choices());
@@ -189,6 +190,25 @@ describe('validation state does not leak between answer sets', () => {
     const problems = [MATRIX, PANELS, nested].flatMap((json, i) => compare(`form ${i}`, json, answerSets(json, 100 + i, 30), 200 + i));
     expect(problems).toEqual([]);
   });
+});
+
+describe('forms with the features issue 17 §2 found refused agree with a fresh model', () => {
+  const forms: Record<string, Record<string, unknown>> = {
+    'generated dropdown choices': { elements: [{ type: 'dropdown', name: 'd', choicesMin: 1, choicesMax: 10, isRequired: true }] },
+    valuePropertyName: { elements: [{ type: 'checkbox', name: 'f', valuePropertyName: 'fruit', choices: ['apple', 'pear', 'plum'], isRequired: true }] },
+    'shared valueName': {
+      elements: [
+        { type: 'radiogroup', name: 'b', valueName: 'x', choices: ['ja', 'nej'], isRequired: true },
+        { type: 'text', name: 'a', valueName: 'x' },
+      ],
+    },
+    'paneldynamic, two panels': { elements: [{ type: 'paneldynamic', name: 'p', panelCount: 2, templateElements: [{ type: 'radiogroup', name: 'c', choices: ['x', 'y'], isRequired: true }, { type: 'text', name: 't' }] }] },
+  };
+  for (const [i, [name, json]] of Object.entries(forms).entries()) {
+    it(name, () => {
+      expect(compare(name, json, answerSets(json, 300 + i, 20), 400 + i)).toEqual([]);
+    });
+  }
 });
 
 /**
