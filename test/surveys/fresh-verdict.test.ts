@@ -168,7 +168,7 @@ describe('validation state does not leak between answer sets', () => {
 
   it('paneldynamic with panelCount: the same data gets the same verdict in any order', () => {
     const survey = inMemorySurvey(PANELS);
-    const sets = [{}, { p: [] }, { p: [{ a: 'x' }] }, { p: [{ a: 'x' }, {}] }, { p: [{ a: 'x' }, { a: 'y' }] }];
+    const sets = [{}, { p: [] }, { p: [{ a: 'x' }] }, { p: [{ a: 'x' }, {}] }, { p: [{ a: 'x' }, { a: 'y' }] }, { p: [{ a: 'x' }, { a: 'y' }, { a: 'z' }] }];
     for (const seed of [1, 2, 3]) {
       for (const data of shuffle([...sets, ...sets], rng(seed))) expect(validateAnswers(survey, data, 'submit').ok, JSON.stringify(data)).toBe(freshVerdict(PANELS, data));
     }
