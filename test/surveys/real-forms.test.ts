@@ -74,6 +74,11 @@ describe('check-survey on real SurveyJS forms', () => {
     });
   }
 
+  it('warns about a choice question without choices (it can never be answered), not about generated ones', () => {
+    expect(checkSurveyJson({ elements: [{ type: 'dropdown', name: 'd' }] })).toEqual({ errors: [], warnings: ['question "d" has no choices, so it can never be answered'] });
+    expect(checkSurveyJson({ elements: [{ type: 'dropdown', name: 'd', choicesMin: 1, choicesMax: 3 }] })).toEqual({ errors: [], warnings: [] });
+  });
+
   it('still refuses real duplicates in a dynamic panel template, naming them', () => {
     const result = checkSurveyJson({ elements: [{ type: 'paneldynamic', name: 'p', panelCount: 2, templateElements: [{ name: 'a', type: 'text' }, { name: 'a', type: 'comment' }, { name: 'c', type: 'radiogroup', choices: ['x', 'x'] }] }] });
     expect(result.errors).toEqual(['duplicate question name "a" in "p"', 'question "p" → "c": duplicate choice value "x"']);

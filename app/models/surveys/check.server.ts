@@ -11,7 +11,7 @@
  */
 import { Serializer, type Model, type Question } from 'survey-core';
 import { createModel } from './model.server';
-import { deriveAnswerSchema } from './schema.server';
+import { choiceValues, deriveAnswerSchema } from './schema.server';
 import { formatIssues, surveyFileSchema, type LoadedSurvey, type SurveyMeta } from './types.server';
 
 export interface CheckResult {
@@ -157,6 +157,12 @@ function checkForm(json: unknown, ours: boolean): CheckResult & { model?: Model 
       if (ours) for (const v of values) if (!VALUE.test(String(v))) errors.push(`question ${label(q)}: ${what} value "${v}" is not a lowercase ASCII key`);
     }
     if (ours && !KEY.test(q.name)) errors.push(`question name "${q.name}" is not a lowercase ASCII key`);
+  }
+
+  // A choice question with no choice at all can never be answered (the schema takes no value).
+  for (const q of all as any[]) {
+    const choiceType = /^(radiogroup|dropdown|buttongroup|checkbox|tagbox|ranking|imagepicker)$/.test(q.getType());
+    if (choiceType && !q.choicesByUrl?.url && !q.choicesFromQuestion && choiceValues(q).length === 0) warnings.push(`question ${label(q)} has no choices, so it can never be answered`);
   }
 
   // Expressions must refer to values that exist (a typo silently hides a question for ever).
