@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -94,11 +95,7 @@ export async function runCli(
       out: io.out,
       err: io.err,
     };
-    if (command.readsSurveys) {
-      // Versions published from /admin/enkater live in the database: every reader sees them too.
-      const { syncPublishedSurveys } = await import('../models/surveys/versions.server');
-      await syncPublishedSurveys(ctx.db());
-    }
+    if (command.readsSurveys) await loadPublishedSurveys(ctx, givenDb !== undefined);
     const code = await command.run(ctx);
     return typeof code === 'number' ? code : 0;
   } catch (e) {
@@ -119,4 +116,21 @@ if (isMain) {
   runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/**
+ * Versions published from /admin/enkater live in the database, so commands that read surveys
+ * load them first. A database that is not set up yet (no SQLite file, or not migrated) has none:
+ * the command then sees the files in surveys/ only, and no database file is created for it.
+ */
+async function loadPublishedSurveys(ctx: CommandContext, dbGiven: boolean): Promise<void> {
+  const target = parseDatabaseUrl(process.env.DATABASE_URL);
+  if (!dbGiven && target.dialect === 'sqlite' && target.location !== ':memory:' && !fs.existsSync(target.location)) return;
+  const { syncPublishedSurveys } = await import('../models/surveys/versions.server');
+  try {
+    await syncPublishedSurveys(ctx.db());
+  } catch (e) {
+    // SQLite: "no such table"; PostgreSQL: relation "survey_versions" does not exist.
+    if (!/no such table|does not exist/.test(e instanceof Error ? e.message : String(e))) throw e;
+  }
 }
