@@ -110,10 +110,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-function mailMessage(what: string, r: { enqueued: number; alreadySent: number; noRecipient: number[] }) {
+function mailMessage(what: string, r: { enqueued: number; alreadySent: number; noRecipient: number[]; optedOut?: number }) {
   const parts = [`${r.enqueued} ${what} lades i utkorgen.`];
   if (r.alreadySent) parts.push(`${r.alreadySent} hade redan fått ${what === 'inbjudningar' ? 'inbjudan' : 'påminnelse i dag'}.`);
   if (r.noRecipient.length) parts.push(`${r.noRecipient.length} saknar e-postadress – lägg till kontakter under Kontakter.`);
+  if (r.optedOut) parts.push(`${r.optedOut} har avböjt påminnelser för omgången.`);
   return parts.join(' ');
 }
 

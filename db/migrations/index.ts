@@ -9,6 +9,7 @@ import * as m20261122_07 from './2026-11-22-07-joint';
 import * as m20261122_08 from './2026-11-22-08-answer-values-value-idx';
 import * as m20261122_09 from './2026-11-22-09-answer-values-double';
 import * as m20261122_10 from './2026-11-22-10-answer-values-org-survey-idx';
+import * as m20261203_13 from './2026-12-03-13-mail-unsubscribe';
 
 /**
  * The static index of migrations, in order. Add new ones at the end; never edit a landed one.
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-08-answer-values-value-idx': m20261122_08,
   '2026-11-22-09-answer-values-double': m20261122_09,
   '2026-11-22-10-answer-values-org-survey-idx': m20261122_10,
+  '2026-12-03-13-mail-unsubscribe': m20261203_13,
 };
 
 export const migrationProvider: MigrationProvider = {
