@@ -253,7 +253,11 @@ export default function RoundStatus() {
           </a>{' '}
           ·{' '}
           <a href={`${base}/export?format=csv`} download>
-            Svar som CSV
+            Svar som CSV (komma, för R, Python och LibreOffice)
+          </a>{' '}
+          ·{' '}
+          <a href={`${base}/export?format=csv&dialect=excel-sv`} download>
+            Svar som CSV för svenskt Excel (semikolon, decimalkomma)
           </a>{' '}
           ·{' '}
           <a href={`${base}/export?format=xlsx&labels=1`} download>
