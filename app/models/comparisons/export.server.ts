@@ -50,6 +50,7 @@ export async function tableXlsx(result: ComparisonResult, sourceLine: string, no
   ws.addRow([note]);
   ws.addRow([]);
   ws.addRow(columns).font = { bold: true };
-  for (const r of rows) ws.addRow(columns.map((c) => safeRow(r)[c]));
+  // String cells are never formulas in XLSX: no formula guard, so no visible apostrophe.
+  for (const r of rows) ws.addRow(columns.map((c) => r[c]));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
