@@ -2,6 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { MapFigure } from '~/components/map-figure';
+import { downloadChartSvg } from '~/models/comparisons/chart-download.server';
 import { renderChartSvg } from '~/models/comparisons/chart.server';
 import type { ComparisonResult } from '~/models/comparisons/compute.server';
 import type { KommunMap } from '~/models/comparisons/map.server';
@@ -23,6 +24,18 @@ describe('chart SVG and map legend', () => {
     expect(svg).toMatch(/^<svg/);
     const values = [...svg.matchAll(/font-variant="([^"]*)"/g)].map((m) => m[1]);
     expect(values.filter((v) => v !== 'normal' && v !== 'small-caps')).toEqual([]);
+  });
+
+  it('the downloaded SVG stands alone: title, legend, n per group, suppression note and source', () => {
+    const svg = downloadChartSvg(result);
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="760" height="\d+"/);
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(texts).toContain('Andel med fortbildning');
+    expect(texts).toContain('Ja'); // the legend
+    expect(texts).toContain('Antal svar (n): Med bidrag 40, Utan bidrag 3, Riket 43');
+    expect(texts).toContain('.. = uppgiften visas inte: färre än 5 svar i gruppen.');
+    expect(texts).toContain('Källa: Öppna jämförelser 2019');
+    expect(svg.match(/<svg/g)).toHaveLength(2); // the plot nested inside
   });
 
   it('says "1 kommun", and "kommuner" otherwise', () => {
