@@ -13,7 +13,11 @@ import type { ReactNode } from 'react';
 import styles from './styles/app.css';
 import { useNonce } from './utils/nonce';
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
+// The icon is linked, so browsers do not ask for /favicon.ico (a 404 in every page's console).
+export const links: LinksFunction = () => [
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+  { rel: 'stylesheet', href: styles },
+];
 
 export const meta: MetaFunction = () => [{ title: 'Enkätnav' }];
 

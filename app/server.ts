@@ -7,16 +7,22 @@ import expressStaticGzip from 'express-static-gzip';
 import express from 'express';
 import { startJobLoop } from './models/ops/jobs.server';
 import { CSRF_REFUSAL, issueCsrfCookie, originAllowed } from './utils/csrf.server';
-import { closeDb } from './utils/db.server';
+import { closeDb, getDb } from './utils/db.server';
 import { getEnv } from './utils/env.server';
 import { getSurvey, getSurveys } from './models/surveys/surveys.server';
 import { serveCoreValidation } from './models/surveys/validate.server';
+import { syncPublishedSurveys } from './models/surveys/versions.server';
 import { isValidationWorker, startValidationWorkers } from './models/surveys/validation-pool.server';
 import { logger } from './utils/logger.server';
 import { securityHeaders } from './utils/security-headers.server';
 
 /** Largest request body any action accepts; routes may set a lower limit themselves. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * Survey uploads and JSON edits (/admin/enkater) may be a little larger, so that a file just
+ * over its 2 MB limit gets the page's own message naming the file's size, not a bare 413.
+ */
+export const SURVEY_UPLOAD_BODY_BYTES = 8 * 1024 * 1024;
 
 declare module '@remix-run/node' {
   interface AppLoadContext {
@@ -48,11 +54,13 @@ app.use((req, res, next) => {
   res.set(securityHeaders(res.locals.nonce, strictTransport));
   // Refuse oversized bodies before Remix reads them; a stream without a length is capped too.
   const length = Number(req.headers['content-length'] ?? 0);
-  if (length > MAX_BODY_BYTES) {
+  const surveyUpload = req.path === '/admin/enkater' || req.path.startsWith('/admin/enkater/');
+  if (length > (surveyUpload ? SURVEY_UPLOAD_BODY_BYTES : MAX_BODY_BYTES)) {
     // In the error shape each client reads: the JSON API's, the form's, or plain text.
     const message = `request body too large: at most ${MAX_BODY_BYTES} bytes`;
     if (req.path.startsWith('/api/')) res.status(413).json({ error: { code: 'payload_too_large', message } });
     else if (req.path.startsWith('/svar/')) res.status(413).json({ ok: false, error: message, message: 'Svaren är för stora för att sparas. Korta ner långa texter och försök igen.' });
+    else if (surveyUpload) res.status(413).type('text/plain; charset=utf-8').send('Filen är för stor: en enkät får vara högst 2 MB. Gå tillbaka och välj en mindre fil.');
     else res.status(413).type('text/plain; charset=utf-8').send('Förfrågan är för stor.');
     return;
   }
@@ -80,6 +88,16 @@ app.use((req, res, next) => {
     return;
   }
   next();
+});
+
+// Versions published from the browser live in the database: every instance reads the new ones
+// before serving a page (one query of ids when nothing changed). A failure here is the page's
+// own to report (e.g. /healthz's 503), so it does not stop the request.
+app.use((_req, _res, next) => {
+  syncPublishedSurveys(getDb()).then(
+    () => next(),
+    () => next(),
+  );
 });
 
 app.all(

@@ -2,9 +2,11 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ContactTable } from './tables/contacts';
 import type { ApiTokenTable } from './tables/api-tokens';
 import type { JointMemberTable } from './tables/joint';
+import type { GrantLedgerTable, GrantProgramTable, GrantYearTable } from './tables/grant-year';
 import type { AuditLogTable, LoginTokenTable, OutboxTable, RateLimitTable, SessionTable, UserTable } from './tables/auth';
 import type { AnswerValueTable, ComparisonTable, GrantTable } from './tables/analysis';
 import type { LanTable, OrganisationTable } from './tables/organisations';
+import type { SurveyVersionTable } from './tables/survey-versions';
 import type { AssignmentTable, ResponseRevisionTable, ResponseTable, RoundTable } from './tables/rounds';
 
 /**
@@ -31,6 +33,10 @@ export interface Database {
   audit_log: AuditLogTable;
   api_tokens: ApiTokenTable;
   joint_members: JointMemberTable;
+  survey_versions: SurveyVersionTable;
+  grant_programs: GrantProgramTable;
+  grant_years: GrantYearTable;
+  grant_ledger: GrantLedgerTable;
 }
 
 export * from './tables/organisations';
@@ -40,6 +46,8 @@ export * from './tables/analysis';
 export * from './tables/auth';
 export * from './tables/api-tokens';
 export * from './tables/joint';
+export * from './tables/survey-versions';
+export * from './tables/grant-year';
 
 /** The database handle every model takes first: the app's Kysely instance or an open transaction. */
 export type Db = Kysely<Database> | Transaction<Database>;

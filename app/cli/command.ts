@@ -30,6 +30,8 @@ export interface Command {
   options?: ParseArgsConfig['options'];
   /** Number of positionals allowed; extra ones are a usage error. */
   positionals?: { min: number; max: number };
+  /** Reads survey versions: the versions published in the database are loaded first. */
+  readsSurveys?: boolean;
   run: (ctx: CommandContext) => Promise<number | void>;
 }
 

@@ -94,6 +94,11 @@ export async function runCli(
       out: io.out,
       err: io.err,
     };
+    if (command.readsSurveys) {
+      // Versions published from /admin/enkater live in the database: every reader sees them too.
+      const { syncPublishedSurveys } = await import('../models/surveys/versions.server');
+      await syncPublishedSurveys(ctx.db());
+    }
     const code = await command.run(ctx);
     return typeof code === 'number' ? code : 0;
   } catch (e) {

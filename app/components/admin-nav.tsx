@@ -3,6 +3,8 @@ import { NavLink } from '@remix-run/react';
 const LINKS = [
   { to: '/admin', label: 'Omgångar', end: true },
   { to: '/admin/omgangar/ny', label: 'Ny omgång', end: false },
+  { to: '/admin/enkater', label: 'Enkäter', end: false },
+  { to: '/admin/medel', label: 'Medel', end: false },
   { to: '/admin/kontakter', label: 'Kontakter', end: false },
   { to: '/admin/utkorg', label: 'Utkorg', end: false },
   { to: '/admin/anvandare', label: 'Användare', end: false },

@@ -176,8 +176,13 @@ function SurveyArea({
     if (!model || !sync || !who) return;
     setSubmitting(true);
     setSubmitMessage(null);
+    let submitted = false;
     try {
+      // Save what is pending, then no autosave while the submit is under way: a save that
+      // reached the server after the submit would only get a 409 (the response is locked).
+      await sync.flush();
       await sync.settle();
+      sync.stop();
       const answers = JSON.parse(JSON.stringify(model.data ?? {})) as Answers;
       let res: Response;
       try {
@@ -192,7 +197,7 @@ function SurveyArea({
       }
       const body = (await res.json().catch(() => ({}))) as Record<string, any>;
       if (res.ok) {
-        sync.stop();
+        submitted = true;
         sync.clearBackup();
         window.location.assign(`/svar/${token}/kvittens`);
         return;
@@ -213,6 +218,7 @@ function SurveyArea({
       }
       setSubmitMessage(body.message ?? 'Svaret kunde inte skickas in. Försök igen om en stund.');
     } finally {
+      if (!submitted) sync.resume();
       setSubmitting(false);
     }
   };

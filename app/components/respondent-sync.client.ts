@@ -146,6 +146,13 @@ export class DraftSync {
     this.paused = true;
   }
 
+  /** Saves again after stop(), e.g. when a submit was refused; sends what changed meanwhile. */
+  resume(): void {
+    if (!this.paused || this.pendingMerge) return;
+    this.paused = false;
+    if (this.dirty) this.schedule(DEBOUNCE_MS);
+  }
+
   clearBackup(): void {
     clearBackup(this.o.token);
   }

@@ -26,7 +26,8 @@ export interface SurveyFormProps {
 export function SurveyForm({ json, data, readOnly = false, onModel, showCompleteButton = true, className }: SurveyFormProps) {
   const [model] = useState(() => {
     const m = new Model(json);
-    m.locale = SURVEY_LOCALE;
+    // A form's own locale (a foreign form in German, say) picks its translated texts; ours are sv.
+    m.locale = typeof json.locale === 'string' && json.locale ? json.locale : SURVEY_LOCALE;
     m.showProgressBar = true;
     m.progressBarLocation = 'top';
     m.showCompleteButton = showCompleteButton;

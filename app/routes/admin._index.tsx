@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { dateOnly, percent } from '~/utils/admin-labels';
+import { dateOnly, percent, ROUND_PHASE_LABELS } from '~/utils/admin-labels';
 import { RateBar } from '~/components/admin-rates';
 import { listRoundsOverview } from '~/models/rounds/admin.server';
+import { roundPhaseOf } from '~/models/rounds/rounds.server';
 import { getSurvey } from '~/models/surveys/surveys.server';
 import { requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
@@ -11,11 +12,11 @@ export const meta: MetaFunction = () => [{ title: 'Omgångar – Administrera �
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ['admin']);
-  const now = Date.now();
+  const now = new Date();
   const rounds = (await listRoundsOverview(getDb())).map((r) => ({
     ...r,
     surveyTitle: getSurvey(r.survey_id)?.meta.title ?? r.survey_id,
-    state: r.closed_at && Date.parse(r.closed_at) <= now ? 'Stängd' : Date.parse(r.opens_at) > now ? 'Inte öppnad' : Date.parse(r.closes_at) < now ? 'Sista svarsdag passerad' : 'Öppen',
+    state: ROUND_PHASE_LABELS[roundPhaseOf(r, now)].short,
   }));
   return { rounds };
 }

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
 import { ASSIGNMENT_STATUSES } from '../../db/schema';
-import { dateOnly, percent, STATUS_LABELS } from '~/utils/admin-labels';
+import { dateOnly, percent, ROUND_PHASE_LABELS, STATUS_LABELS } from '~/utils/admin-labels';
 import { RateBar, RateTable } from '~/components/admin-rates';
 import { StatusFilters, StatusTable } from '~/components/round-status-list';
 import { CsrfInput } from '~/components/csrf-input';
@@ -11,7 +11,7 @@ import { sendInvitations } from '~/models/rounds/invitations.server';
 import { remindRound } from '~/models/rounds/reminders.server';
 import { closeRoundAudited, extendRoundAudited, parseAdminDate } from '~/models/rounds/admin.server';
 import { listStatusPage, roundMailCounts, roundRates } from '~/models/rounds/status.server';
-import { getRound } from '~/models/rounds/rounds.server';
+import { getRound, roundPhaseOf } from '~/models/rounds/rounds.server';
 import { getSurvey } from '~/models/surveys/surveys.server';
 import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
@@ -50,14 +50,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listKommungrupper(db, 2017),
     roundMailCounts(db, round.id),
   ]);
-  const now = Date.now();
-  const closed = Boolean(round.closed_at && Date.parse(round.closed_at) <= now);
+  const phase = roundPhaseOf(round);
   return {
     csrf: csrfToken(request),
     round,
     surveyTitle: getSurvey(round.survey_id)?.meta.title ?? round.survey_id,
-    state: closed ? 'Stängd' : Date.parse(round.opens_at) > now ? 'Inte öppnad ännu' : Date.parse(round.closes_at) < now ? 'Sista svarsdag har passerat' : 'Öppen',
-    closed,
+    state: ROUND_PHASE_LABELS[phase].long,
+    closed: phase === 'closed',
     filter,
     rates,
     page,

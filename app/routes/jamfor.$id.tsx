@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunct
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { ChartFigure } from '~/components/chart-figure';
 import { CsrfInput } from '~/components/csrf-input';
+import { FigurePolicy, MoneyTable } from '~/components/figure-policy';
 import { tryFigure } from '~/models/comparisons/figure.server';
 import { deleteComparison, getComparisonDefinition } from '~/models/comparisons/saved.server';
 import styles from '~/styles/jamfor.css';
@@ -48,7 +49,9 @@ export default function Jamforelse() {
           {error}
         </p>
       )}
+      {chart && chart.result.measure.kind === 'money' && <MoneyTable result={chart.result} />}
       {chart && <ChartFigure chart={chart} exportBase={`/jamfor/${id}/export`} fileName={id} />}
+      {chart && <FigurePolicy result={chart.result} />}
       {saved && (
         <Form method="post">
           <CsrfInput token={csrf} />

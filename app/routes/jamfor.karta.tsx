@@ -54,7 +54,7 @@ export default function Karta() {
       <h1>Karta över kommunerna</h1>
       <p className="lead">Varje kommuns status för medlen ett visst år (jfr Figur 4 i Socialstyrelsens slutredovisning).</p>
       {programs.length === 0 ? (
-        <p>Det finns inga medel i registret ännu. Läs in dem med kommandot import-grants.</p>
+        <p>Det finns inga medel i registret ännu. De kommer från programåren under Administrera → Medel när återrapporteringarna är inskickade.</p>
       ) : (
         <Form method="get" className="filters" aria-label="Välj karta">
           <div className="field">

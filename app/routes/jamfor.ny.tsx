@@ -3,7 +3,9 @@ import { Form, useActionData, useFetcher, useLoaderData } from '@remix-run/react
 import { useRef } from 'react';
 import { ChartFigure } from '~/components/chart-figure';
 import { CsrfInput } from '~/components/csrf-input';
-import { builderChoices, builderDefinition, GRANT_MEASURE, readBuilder } from '~/models/comparisons/builder.server';
+import { FigurePolicy, MoneyTable } from '~/components/figure-policy';
+import { BUILDER_POPULATIONS, GRANT_MEASURE, MONEY_MEASURE, POPULATION_LABELS } from '~/models/comparisons/builder-options';
+import { builderChoices, builderDefinition, readBuilder } from '~/models/comparisons/builder.server';
 import { tryFigure } from '~/models/comparisons/figure.server';
 import { saveComparison } from '~/models/comparisons/saved.server';
 import styles from '~/styles/jamfor.css';
@@ -68,7 +70,10 @@ export default function NyJamforelse() {
   const formRef = useRef<HTMLFormElement>(null);
   const v = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : '');
   const years = Array.isArray(values.ar) ? values.ar : [];
+  const vilka = v('vilka') || 'kommun';
+  const surveys = choices.surveys.filter((s) => (vilka === 'respondents' ? s.audience === 'respondents' : s.audience.split(',').includes(vilka)));
   const survey = choices.surveys.find((s) => s.id === v('enkat'));
+  const ledger = v('enkat') === GRANT_MEASURE || v('enkat') === MONEY_MEASURE;
   const program = choices.programs.find((p) => p.program === v('program'));
   const gprogram = choices.programs.find((p) => p.program === v('gprogram'));
   const busy = fetcher.state !== 'idle';
@@ -82,11 +87,23 @@ export default function NyJamforelse() {
         <Form method="post" ref={formRef} onChange={refresh} aria-label="Bygg jämförelse">
           <CsrfInput token={loaderData.csrf} />
           <div className="field">
+            <label htmlFor="vilka">Vilka räknas?</label>
+            <select id="vilka" name="vilka" defaultValue={vilka} {...invalid('vilka')}>
+              {BUILDER_POPULATIONS.map((p) => (
+                <option key={p} value={p}>
+                  {POPULATION_LABELS[p]}
+                </option>
+              ))}
+            </select>
+            <FieldError id="vilka" error={errors.vilka} />
+          </div>
+          <div className="field">
             <label htmlFor="enkat">Vad ska jämföras?</label>
-            <select id="enkat" name="enkat" defaultValue={v('enkat')} {...invalid('enkat')}>
+            <select key={vilka} id="enkat" name="enkat" defaultValue={v('enkat')} {...invalid('enkat')}>
               <option value="">Välj enkät eller medel</option>
-              <option value={GRANT_MEASURE}>Medel: status per kommun</option>
-              {choices.surveys.map((s) => (
+              {vilka !== 'respondents' && <option value={GRANT_MEASURE}>Medel: status per organisation</option>}
+              {vilka !== 'respondents' && <option value={MONEY_MEASURE}>Medel: fördelat, förbrukat och återbetalt (kronor)</option>}
+              {surveys.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.title}
                 </option>
@@ -106,12 +123,18 @@ export default function NyJamforelse() {
                 ))}
               </select>
               <FieldError id="fraga" error={errors.fraga} />
+              <label htmlFor="sammanfor">Slå ihop svarsalternativ (valfritt)</label>
+              <input id="sammanfor" name="sammanfor" type="text" maxLength={1000} defaultValue={v('sammanfor')} aria-describedby={errors.sammanfor ? 'sammanfor-error sammanfor-hint' : 'sammanfor-hint'} {...(errors.sammanfor ? { 'aria-invalid': true } : {})} />
+              <span className="hint" id="sammanfor-hint">
+                T.ex. "stammer_helt, stammer_delvis = Positiva omdömen". Flera sammanslagningar skiljs med semikolon.
+              </span>
+              <FieldError id="sammanfor" error={errors.sammanfor} />
               <label className="cmp-check">
                 <input type="checkbox" name="trend" value="1" defaultChecked={v('trend') === '1'} /> Visa trend över enkätens år
               </label>
             </div>
           )}
-          {v('enkat') === GRANT_MEASURE && (
+          {ledger && (
             <>
               <div className="field">
                 <label htmlFor="program">Program</label>
@@ -125,7 +148,7 @@ export default function NyJamforelse() {
               </div>
               {program && (
                 <fieldset {...invalid('ar')}>
-                  <legend>År (flera ger en trend)</legend>
+                  <legend>{v('enkat') === MONEY_MEASURE ? 'År' : 'År (flera ger en trend)'}</legend>
                   {program.years.map((y) => (
                     <label key={y}>
                       <input type="checkbox" name="ar" value={y} defaultChecked={years.includes(String(y))} /> {y}
@@ -177,7 +200,10 @@ export default function NyJamforelse() {
           )}
           <div className="field">
             <label htmlFor="undertryck">Visa inte antal under</label>
-            <input id="undertryck" name="undertryck" type="number" min={0} max={100} defaultValue={v('undertryck') || '5'} {...invalid('undertryck')} />
+            <input id="undertryck" name="undertryck" type="number" min={0} max={100} defaultValue={v('undertryck')} aria-describedby={errors.undertryck ? 'undertryck-error undertryck-hint' : 'undertryck-hint'} {...(errors.undertryck ? { 'aria-invalid': true } : {})} />
+            <span className="hint" id="undertryck-hint">
+              Tomt: inga antal döljs för organisationer (offentliga organ), antal under 5 döljs för personer.
+            </span>
             <FieldError id="undertryck" error={errors.undertryck} />
           </div>
           <div className="field">
@@ -207,7 +233,9 @@ export default function NyJamforelse() {
               {data.previewError}
             </p>
           )}
+          {data.preview?.result.measure.kind === 'money' && <MoneyTable result={data.preview.result} />}
           {data.preview ? <ChartFigure chart={data.preview} /> : !data.previewError && <p>Välj vad som ska jämföras för att se en figur.</p>}
+          {data.preview && <FigurePolicy result={data.preview.result} />}
         </section>
       </div>
     </>

@@ -1,5 +1,9 @@
-import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, useLoaderData } from '@remix-run/react';
+import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { GrantOffers } from '~/components/grant-offers';
+import { GrantInputError } from '~/models/grants/programs.server';
+import { answerOffer, grantOffers } from '~/models/grants/rekvisition.server';
+import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { z } from 'zod';
 import { dateOnly, dateTime } from '~/utils/admin-labels';
 import { feedToken, organisationInbox, type InboxItem } from '~/models/responses/inbox.server';
@@ -37,11 +41,39 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!inbox) throw forbidden();
   // Only the user's own feed: an administrator's view must not hand out a respondent's secret.
   const feedUrl = user.role === 'respondent' ? `${base}/min-organisation/kalender.ics?token=${feedToken(user.id)}` : null;
-  return { inbox, feedUrl, asAdmin: user.role === 'admin', org: query.org ?? '' };
+  const offers = await grantOffers(db, organisationId);
+  return { inbox, feedUrl, asAdmin: user.role === 'admin', org: query.org ?? '', offers, csrf: csrfToken(request) };
+}
+
+const signSchema = () =>
+  z.object({
+    ledgerId: z.coerce.number().int().positive(),
+    name: z.string().trim().min(1, 'Ange namnet på den som undertecknar.').max(200),
+    role: z.string().trim().min(1, 'Ange befattning.').max(200),
+    decision: z.enum(['request', 'decline'], { error: 'Välj att rekvirera eller avstå.' }),
+  });
+
+/** Rekvisition or decline of a grant, signed by a named person; only the organisation's own users. */
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, ['respondent']);
+  const form = await request.formData();
+  assertCsrf(request, form);
+  if (user.organisation_id === null) throw forbidden();
+  const parsed = signSchema().safeParse(Object.fromEntries(form));
+  const ledgerId = Number(form.get('ledgerId')) || 0;
+  if (!parsed.success) return Response.json({ error: { ledgerId, message: parsed.error.issues[0]?.message ?? 'Ogiltig begäran.' } }, { status: 400 });
+  try {
+    const r = await answerOffer(getDb(), { ...parsed.data, organisationId: user.organisation_id, userId: user.id, email: user.email });
+    return { done: parsed.data.decision === 'request' ? `Rekvisitionen är mottagen (referens ${r.reference}). Kvittensen skickas till ${user.email}.` : 'Ni har avstått från medlen. Kvittensen skickas per e-post.' };
+  } catch (e) {
+    if (e instanceof GrantInputError) return Response.json({ error: { ledgerId, message: e.sv } }, { status: 400 });
+    throw e;
+  }
 }
 
 export default function MyOrganisation() {
   const data = useLoaderData<typeof loader>();
+  const result = useActionData<{ done?: string; error?: { ledgerId: number; message: string } }>();
   if (!data.inbox) return <AdminPicker org={data.org} />;
   const { inbox } = data;
   return (
@@ -49,6 +81,12 @@ export default function MyOrganisation() {
       <h1>Min organisation: {inbox.organisation.name}</h1>
       <p className="lead">Alla enkäter och återrapporteringar som {inbox.organisation.name} ska besvara, med sista svarsdag, status och länk till formuläret.</p>
       {data.asAdmin ? <p className="notice">Du ser organisationens översikt som administratör (support).</p> : null}
+      {result?.done ? (
+        <p className="flash" role="status">
+          {result.done}
+        </p>
+      ) : null}
+      {data.offers.length ? <GrantOffers offers={data.offers} csrf={data.csrf} canSign={!data.asAdmin} error={result?.error} /> : null}
       <section aria-labelledby="open-heading">
         <h2 id="open-heading">Att besvara ({inbox.open.length})</h2>
         {inbox.open.length ? <InboxTable caption="Öppna enkäter, sista svarsdag först" items={inbox.open} /> : <p>Inga öppna enkäter just nu.</p>}

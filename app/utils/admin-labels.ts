@@ -9,6 +9,14 @@ export const STATUS_LABELS: Record<AssignmentStatus | 'missing', string> = {
   missing: 'Saknas (ej inskickad)',
 };
 
+/** Swedish labels for a round's phase (RoundPhase in models/rounds), long for the round page, short for lists. */
+export const ROUND_PHASE_LABELS: Record<'closed' | 'not_open' | 'past_deadline' | 'open', { long: string; short: string }> = {
+  closed: { long: 'Stängd', short: 'Stängd' },
+  not_open: { long: 'Inte öppnad ännu', short: 'Inte öppnad' },
+  past_deadline: { long: 'Sista svarsdag har passerat', short: 'Sista svarsdag passerad' },
+  open: { long: 'Öppen', short: 'Öppen' },
+};
+
 /** "42 %" with a Swedish decimal comma when needed. */
 export function percent(rate: number, digits = 0): string {
   return `${(rate * 100).toLocaleString('sv-SE', { maximumFractionDigits: digits, minimumFractionDigits: digits })} %`;
@@ -27,3 +35,8 @@ export function dateOnly(iso: string | null | undefined): string {
 
 /** Swedish names of the roles, for tables and forms. */
 export const ROLE_LABELS: Record<Role, string> = { admin: 'Administratör', evaluator: 'Utvärderare', respondent: 'Svarande' };
+
+/** Whole kronor as Swedes write them: "50 000 000 kr"; "–" for none. */
+export function kronor(n: number | null | undefined): string {
+  return n == null ? '–' : `${n.toLocaleString('sv-SE')} kr`;
+}

@@ -9,6 +9,8 @@ import * as m20261122_07 from './2026-11-22-07-joint';
 import * as m20261122_08 from './2026-11-22-08-answer-values-value-idx';
 import * as m20261122_09 from './2026-11-22-09-answer-values-double';
 import * as m20261122_10 from './2026-11-22-10-answer-values-org-survey-idx';
+import * as m20261203_11 from './2026-12-03-11-survey-versions';
+import * as m20261203_12 from './2026-12-03-12-grant-year';
 import * as m20261203_13 from './2026-12-03-13-mail-unsubscribe';
 
 /**
@@ -26,6 +28,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-08-answer-values-value-idx': m20261122_08,
   '2026-11-22-09-answer-values-double': m20261122_09,
   '2026-11-22-10-answer-values-org-survey-idx': m20261122_10,
+  '2026-12-03-11-survey-versions': m20261203_11,
+  '2026-12-03-12-grant-year': m20261203_12,
   '2026-12-03-13-mail-unsubscribe': m20261203_13,
 };
 

@@ -218,7 +218,12 @@ export async function run(): Promise<BenchFigure[]> {
     app = await startApp(`file:${base.sqlitePath}`, { JOBS: 'off' });
     browser = await launchBrowser();
     const identity = JSON.stringify({ name: 'Bench Svarande', email: '' });
+    // NUL bytes in the raw HTML (React 18.3.1's stream bug, patched in patches/react-dom+18.3.1.patch).
+    const checked = ['/organisationer', '/enkater', `/enkater/${SURVEY}`, `/svar/${created.assignments[0].token}`];
+    const withNul = [];
+    for (const p of checked) if (Buffer.from(await (await fetch(`${app.url}${p}`)).arrayBuffer()).includes(0)) withNul.push(p);
     return [
+      { name: `pages with NUL bytes in the HTML (of ${checked.length}: ${checked.map((p) => p.replace(/[A-Za-z0-9_-]{43}$/, '<token>')).join(', ')})`, value: withNul.length, unit: 'pages', target: '0', met: withNul.length === 0 },
       ...(await measure(browser, `form page /svar (${SURVEY})`, `${app.url}/svar/${created.assignments[0].token}`, identity, true)),
       ...(await measure(browser, 'simple page /organisationer', `${app.url}/organisationer`, null, false)),
     ];

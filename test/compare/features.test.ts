@@ -58,7 +58,7 @@ describe('comparison features on the fixture', () => {
     expect(r.measure.kind).toBe('numeric');
     expect(r.total).toMatchObject({ n: 3, missing: 287, stats: { mean: 300, median: 200, sum: 900 } });
     const suppressed = await compute({ title: 'belopp', measure: { survey: 'aterrapportering-kommun-2018', question: 'beviljat_belopp' }, suppressBelow: 5 });
-    expect(suppressed.total.stats).toEqual({ mean: null, median: null, sum: null });
+    expect(suppressed.total.stats).toEqual({ mean: null, median: null, sum: null, count: 3 });
   });
 
   it('a grant measure counts kommuner without a ledger row as missing', async () => {

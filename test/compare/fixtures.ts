@@ -63,7 +63,27 @@ export const OJ_PLAN: Record<string, { used: Record<string, number>; notUsed: Re
   plan_kompetensutveckling: { used: { ja: 125, nej: 125 }, notUsed: { ja: 8, nej: 14 }, published: { used: 50, notUsed: 36, value: 'ja' } },
   systematisk_uppfoljning: { used: { ja: 20, delvis: 5, nej: 225 }, notUsed: { ja: 2, delvis: 0, nej: 22 }, published: { used: 8, notUsed: 8, riket: 8, value: 'ja' } },
   rutin_skyddade_uppgifter: { used: { ja: 108, nej: 142 }, notUsed: { ja: 2, nej: 18 }, published: { used: 43, notUsed: 10, value: 'ja' } },
+  // Only Riket is published (92 %, the ÖJ trend); the split is ours.
+  fortbildning_barn: { used: { ja: 225, nej: 15 }, notUsed: { ja: 16, nej: 6 }, published: { used: 94, notUsed: 73, riket: 92, value: 'ja' } },
 };
+
+/**
+ * Bilaga 1 Tabell 1 (kronor): [allocated, used] per recipient type and year; repaid = the rest.
+ * Kommuner: split over the kommuner that requested (Tabell 8); regioner over all 21; ideella
+ * föreningar over the granted organisations (Tabell 7: 64 / 41 / 28).
+ */
+export const BILAGA1: Record<'kommun' | 'region' | 'organisation', Record<number, [number, number]>> = {
+  kommun: { 2016: [50_000_000, 40_655_000], 2017: [50_000_000, 44_088_000], 2018: [50_000_000, 45_979_117] },
+  region: { 2016: [20_000_000, 14_313_000], 2017: [20_000_000, 17_077_000], 2018: [20_000_000, 18_313_247] },
+  organisation: { 2016: [15_000_000, 13_002_000], 2017: [10_000_000, 9_159_000], 2018: [10_000_000, 9_662_621] },
+};
+export const IDEELLA_GRANTED: Record<number, number> = { 2016: 64, 2017: 41, 2018: 28 };
+
+/** `total` split over `count` parts that differ by at most one krona (the first ones larger). */
+export function split(total: number, count: number): number[] {
+  const base = Math.floor(total / count);
+  return Array.from({ length: count }, (_, i) => base + (i < total - base * count ? 1 : 0));
+}
 
 /** Tabell 4 (utsatta_grupper, multiple choice): n per year and counts per option. */
 export const TABELL4 = {
@@ -179,10 +199,16 @@ export function grantRecords(all: Kommun[]): Record<string, string | number>[] {
     if (usedSet.size !== used) throw new Error(`fixture: picked ${usedSet.size} used kommuner for ${year}, want ${used}`);
     const others = all.filter((k) => !usedSet.has(k.code));
     const repaidSet = new Set(others.slice(0, repaid).map((k) => k.code));
+    // 2016–2018 amounts add up to Bilaga 1 Tabell 1 to the krona; earlier years are ours.
+    const money = BILAGA1.kommun[year];
+    const allocations = money ? split(money[0], used + repaid) : [];
+    const uses = money ? split(money[1], used) : [];
+    let requested = 0;
+    let spent = 0;
     for (const k of all) {
       const status = usedSet.has(k.code) ? 'forbrukat' : repaidSet.has(k.code) ? 'aterbetalt' : 'ej_rekvirerat';
-      const allocated = status === 'ej_rekvirerat' ? 0 : 100_000 + (k.population % 1000);
-      const usedSek = status === 'forbrukat' ? allocated - 1000 : 0;
+      const allocated = status === 'ej_rekvirerat' ? 0 : money ? allocations[requested++] : 100_000 + (k.population % 1000);
+      const usedSek = status !== 'forbrukat' ? 0 : money ? uses[spent++] : allocated - 1000;
       records.push({ org: k.code, program: PROGRAM, year, status, allocated_sek: allocated, used_sek: usedSek, repaid_sek: allocated - usedSek });
     }
   }

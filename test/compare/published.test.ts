@@ -4,216 +4,142 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRound } from '../../app/models/rounds/rounds.server';
 import { projectResponse } from '../../app/models/analysis/projection.server';
 import { computeComparison, type ComparisonResult } from '../../app/models/comparisons/compute.server';
+import { formatPercentSv } from '../../app/models/comparisons/policy';
 import { parseDefinition } from '../../app/models/comparisons/saved.server';
 import { freshDb, type TestDb } from '../helpers/db';
-import { cli, kommuner, loadFixture, OJ_PLAN, PROGRAM, TABELL10, TABELL4, TABELL8, TABELL9, tabell4Records, writeCsv, writeJson } from './fixtures';
+import { cli, loadFixture, writeCsv } from './fixtures';
+import { checkPublished, PUBLISHED } from './published-figures';
+import { loadPublished } from './published-fixtures';
 
-const USED_MAP = { forbrukat: 'Använt', ej_rekvirerat: 'Inte använt', aterbetalt: 'Inte använt' };
-const SPENT_MAP = { forbrukat: 'Förbrukat', ej_rekvirerat: 'Ej förbrukat', aterbetalt: 'Ej förbrukat' };
-const pct = (count: number | null, n: number) => Math.round(((count ?? 0) / n) * 100);
+/**
+ * Every published figure of source 003 and 004 that the data can produce, from the **shipped**
+ * definition file in surveys/comparisons and a fixture built to the published marginals. Each
+ * cell is checked at the published precision, with n and non-response (published-figures.ts).
+ */
 
-async function compare(t: TestDb, definition: unknown): Promise<ComparisonResult> {
-  const { code, stdout, stderr } = await cli(t, 'compare', writeJson(definition));
-  expect(stderr).toBe('');
-  expect(code).toBe(0);
-  return JSON.parse(stdout);
-}
+const DIR = path.resolve('surveys/comparisons');
+export const shipped = (file: string) => JSON.parse(fs.readFileSync(path.join(DIR, `${file}.json`), 'utf8'));
 
-describe('comparisons reproduce the published aggregates of source 003 and 004', () => {
+describe('the shipped definitions reproduce source 003 as published', () => {
   let t: TestDb;
-  let fixture: Awaited<ReturnType<typeof loadFixture>>;
+  const results = new Map<string, ComparisonResult>();
+  const run = async (file: string, def: unknown = shipped(file)) => computeComparison(t.db, parseDefinition(def));
   beforeAll(async () => {
     t = await freshDb();
-    fixture = await loadFixture(t);
+    const { all, grants } = await loadFixture(t);
+    await loadPublished(t, all, grants);
     return () => t.destroy();
   });
 
-  it('Tabell 8: kommuner per grant status and year, 2012–2018, always 290', async () => {
-    const r = await compare(t, {
-      title: 'Kommunernas användning av utvecklingsmedlen',
-      measure: { grant: { program: PROGRAM, year: 2018 } },
-      years: [2012, 2013, 2014, 2016, 2017, 2018],
+  for (const [file, figure] of Object.entries(PUBLISHED).filter(([f]) => !f.startsWith('kalla-004')))
+    it(`${figure.name}: every published cell at the published precision (${file}.json)`, async () => {
+      const r = await run(file);
+      results.set(file, r);
+      expect(checkPublished(file, r)).toEqual([]);
     });
-    expect(r.periods).toHaveLength(6);
-    for (const p of r.periods!) {
-      const [ej, used, repaid] = TABELL8[Number(p.key)];
-      expect(p.total.counts).toEqual({ ej_rekvirerat: ej, forbrukat: used, aterbetalt: repaid });
-      expect(p.total.n).toBe(290);
-      expect(p.total.missing).toBe(0);
-    }
-    expect(r.groups).toEqual([]);
-    expect(r.test).toBeNull();
+
+  it('Figur 8 and 9 count organisations: no suppression, and the figure says so', async () => {
+    const r = await run('figur-8-systematisk-uppfoljning');
+    expect(r.suppressBelow).toBe(0);
+    expect(r.policy.suppressionSource).toBe('organisations');
+    expect(r.policy.notes[0]).toMatch(/Inga antal döljs: svaren lämnas av organisationer/);
+    expect(r.groups.every((g) => !g.suppressed)).toBe(true);
   });
 
-  it('Tabell 9: share of kommuner that used funds by size class, 2014 and 2018', async () => {
-    const r = await compare(t, {
-      title: 'Andel kommuner som förbrukat medel per kommunstorlek',
-      measure: { grant: { program: PROGRAM, year: 2018 }, map: SPENT_MAP },
-      groupBy: { attribute: 'sizeClass' },
-      years: [2014, 2018],
-    });
-    for (const [i, p] of r.periods!.entries()) {
-      expect(p.groups.map((g) => g.key)).toEqual(['0-15', '15-30', '30-70', '70-200', '200+']);
-      for (const g of p.groups) {
-        const [n, pct14, pct18, c14, c18] = TABELL9[g.key];
-        expect(g.n).toBe(n);
-        expect(g.counts['Förbrukat']).toBe(i === 0 ? c14 : c18);
-        expect(pct(g.counts['Förbrukat'], g.n)).toBe(i === 0 ? pct14 : pct18);
-      }
-      expect(pct(p.total.counts['Förbrukat'], p.total.n)).toBe(i === 0 ? 24 : 92);
-    }
-    expect(r.groups.find((g) => g.key === '200+')?.label).toBe('200 tusen eller fler');
+  it('a published cell hidden or mis-rounded by a changed definition is caught', async () => {
+    // Suppression below 5 (the old Figur 9 file) hides 10 % (2 kommuner) and, complementarily, 43 %.
+    const hidden = await run('figur-9-skyddade-personuppgifter', { ...shipped('figur-9-skyddade-personuppgifter'), suppressBelow: 5 });
+    expect(checkPublished('figur-9-skyddade-personuppgifter', hidden).join('\n')).toMatch(/Inte använt ja: published 10, ours null/);
+    // One decimal (the old output) gives 34.5 and 88.5, which a reader rounds to 35 and 89.
+    const decimals = await run('tabell-10-kommungrupp', { ...shipped('tabell-10-kommungrupp'), precision: 1 });
+    expect(checkPublished('tabell-10-kommungrupp', decimals).join('\n')).toMatch(/2014 C6 Förbrukat: published 34, ours 34.5/);
+    // The base of everyone who answered (also "inget av alternativen") gives n = 245, not 111.
+    const base = await run('tabell-4-utsatta-grupper', { ...shipped('tabell-4-utsatta-grupper'), measure: { ...shipped('tabell-4-utsatta-grupper').measure, base: 'answered' } });
+    expect(checkPublished('tabell-4-utsatta-grupper', base).join('\n')).toMatch(/2016 n: published 111, ours 245/);
   });
 
-  it('Tabell 10: the same by SKL kommungrupp 2017', async () => {
-    const r = await compare(t, {
-      title: 'Andel kommuner som förbrukat medel per kommungrupp',
-      measure: { grant: { program: PROGRAM, year: 2018 }, map: SPENT_MAP },
-      groupBy: { attribute: 'kommungrupp2017' },
-      years: [2014, 2018],
-    });
-    for (const [i, p] of r.periods!.entries()) {
-      expect(p.groups.map((g) => g.key)).toEqual(Object.keys(TABELL10));
-      for (const g of p.groups) {
-        const [n, pct14, pct18, c14, c18] = TABELL10[g.key];
-        expect(g.n).toBe(n);
-        expect(g.counts['Förbrukat']).toBe(i === 0 ? c14 : c18);
-        expect(pct(g.counts['Förbrukat'], g.n)).toBe(i === 0 ? pct14 : pct18);
-      }
-    }
-    expect(r.groups[0].label).toBe('A1 Storstäder');
+  it('a trend year without answers is missing in the series, not an error', async () => {
+    const r = await run('oj-trend-fortbildning-vuxna');
+    const gap = r.periods!.find((p) => p.label === '2017')!;
+    expect(gap).toMatchObject({ noData: true, total: { n: 0, missing: 290, percent: { ja: null } } });
+    expect(r.change).toEqual({ from: '2016', to: '2019', points: { ja: 11, nej: -11 } });
   });
 
-  for (const [figure, question] of [
-    ['Figur 5', 'fortbildning_vuxna'],
-    ['Figur 6', 'plan_kompetensutveckling'],
-    ['Figur 8', 'systematisk_uppfoljning'],
-    ['Figur 9', 'rutin_skyddade_uppgifter'],
-  ] as const) {
-    it(`${figure}: ÖJ 2019 ${question} by used / not used funds 2018, with missing counted`, async () => {
-      const plan = OJ_PLAN[question];
-      const r = await compare(t, {
-        title: figure,
-        measure: { survey: 'oj-vinr-2019', question },
-        groupBy: { grant: { program: PROGRAM, year: 2018 }, map: USED_MAP },
-      });
-      expect(r.groups.map((g) => g.key)).toEqual(['Använt', 'Inte använt']);
-      const [used, notUsed] = r.groups;
-      const nUsed = Object.values(plan.used).reduce((a, b) => a + b, 0);
-      const nNot = Object.values(plan.notUsed).reduce((a, b) => a + b, 0);
-      expect(used).toMatchObject({ n: nUsed, missing: 266 - nUsed, suppressed: false });
-      expect(notUsed).toMatchObject({ n: nNot, missing: 24 - nNot });
-      expect(pct(used.counts[plan.published.value], used.n)).toBe(plan.published.used);
-      expect(pct(notUsed.counts[plan.published.value], notUsed.n)).toBe(plan.published.notUsed);
-      if (plan.published.riket !== undefined) expect(pct(r.total.counts[plan.published.value], r.total.n)).toBe(plan.published.riket);
-      expect(r.total.n + r.total.missing).toBe(290);
-      expect(r.test).not.toBeNull();
-      expect(['chi-square', 'fisher-exact']).toContain(r.test!.method);
-      expect(r.test!.p).toBeGreaterThanOrEqual(0);
-      expect(r.test!.p).toBeLessThanOrEqual(1);
-    });
-  }
-
-  it('Figur 8 shows "delvis" beside "ja": 8 % + 2 % among users', async () => {
-    const r = await compare(t, {
-      title: 'Systematisk uppföljning',
-      measure: { survey: 'oj-vinr-2019', question: 'systematisk_uppfoljning' },
-      groupBy: { grant: { program: PROGRAM, year: 2018 }, map: USED_MAP },
-    });
-    expect(r.groups[0].percent).toEqual({ ja: 8, delvis: 2, nej: 90 });
-    expect(r.groups[1].percent.delvis).toBe(0);
+  it('the CLI prints the shipped figure with its policy', async () => {
+    const { code, stdout } = await cli(t, 'compare', path.join(DIR, 'kalla-004-samordningen-battre.json'));
+    expect(code).toBe(1); // no answers to source 004's survey in this database: a clear error, no crash
+    expect(stdout).toBe('');
+    const ok = await cli(t, 'compare', path.join(DIR, 'tabell-10-kommungrupp.json'));
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).policy.notes).toContain('Andelar i hela procent, avrundade från de exakta kvoterna.');
   });
 
-  it('CSV output has one row per group plus Riket', async () => {
-    const { code, stdout } = await cli(
-      t,
-      'compare',
-      writeJson({ title: 'x', measure: { survey: 'oj-vinr-2019', question: 'fortbildning_vuxna' }, groupBy: { grant: { program: PROGRAM, year: 2018 }, map: USED_MAP } }),
-      '--format',
-      'csv',
-    );
-    expect(code).toBe(0);
-    const lines = stdout.split('\n');
-    expect(lines[0]).toBe('group,label,n,missing,count_ja,percent_ja,count_nej,percent_nej');
-    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['Använt', 'Inte använt', 'riket']);
-  });
-
-  it('the definition files in surveys/comparisons are valid and compute on the fixture', async () => {
-    const dir = path.resolve('surveys/comparisons');
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThanOrEqual(10);
+  it('every shipped definition computes on data built to the published marginals', async () => {
+    // Figur 7 publishes no numbers (only "i högre grad"), so the fixture has no answers for it.
+    const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json') && !f.startsWith('kalla-004') && !f.startsWith('figur-7'));
+    expect(files.length).toBeGreaterThanOrEqual(14);
     for (const f of files) {
-      const def = parseDefinition(fs.readFileSync(path.join(dir, f), 'utf8'));
-      if (/figur-7|tabell-4|kalla-004/.test(f)) continue; // their data are not in this fixture
-      const r = await computeComparison(t.db, def);
-      expect(r.total.n + r.total.missing, f).toBe(290);
+      const r = await run(f.replace(/\.json$/, ''));
+      expect(r.total.n + r.total.missing, f).toBeGreaterThan(0);
     }
-    const fig5 = await computeComparison(t.db, parseDefinition(fs.readFileSync(path.join(dir, 'figur-5-fortbildning.json'), 'utf8')));
-    expect(fig5.groups.map((g) => pct(g.counts.ja, g.n))).toEqual([98, 67]);
   });
 
   it('re-importing the same ÖJ answers changes nothing (idempotent per survey and org)', async () => {
     const before = await t.db.selectFrom('answer_values').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const { ojRecords } = await import('./fixtures');
-    const res = await cli(t, 'import-responses', '--survey', 'oj-vinr-2019', writeCsv(ojRecords(fixture.all, fixture.used2018), 'oj.csv'));
+    const { ojRecords, kommuner } = await import('./fixtures');
+    const all = await kommuner(t);
+    const used = new Set((await t.db.selectFrom('grants as g').innerJoin('organisations as o', 'o.id', 'g.organisation_id').select('o.code').where('g.year', '=', 2018).where('g.status', '=', 'forbrukat').where('o.kind', '=', 'kommun').execute()).map((r) => r.code));
+    const res = await cli(t, 'import-responses', '--survey', 'oj-vinr-2019', writeCsv(ojRecords(all, used), 'oj.csv'));
     expect(res.stdout).toMatch(/0 new, 0 updated, \d+ unchanged/);
     const after = await t.db.selectFrom('answer_values').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 });
 
-describe('multiple choice and person surveys', () => {
+describe('source 004 (persons)', () => {
   let t: TestDb;
   afterEach(async () => t?.destroy());
 
-  it('Tabell 4: utsatta grupper 2016–2018 with n in the header (multiple choice)', async () => {
-    t = await freshDb();
-    const all = await kommuner(t);
-    for (const [i, year] of [2016, 2017, 2018].entries()) {
-      const res = await cli(t, 'import-responses', '--survey', `aterrapportering-kommun-${year}`, writeCsv(tabell4Records(all, i, TABELL4.n[year]), 't4.csv'));
-      expect(res.stderr).toBe('');
-    }
-    const r = await computeComparison(
-      t.db,
-      parseDefinition({
-        title: 'Tabell 4',
-        measure: { survey: 'aterrapportering-kommun-2018', question: 'utsatta_grupper' },
-        surveys: ['aterrapportering-kommun-2016', 'aterrapportering-kommun-2017', 'aterrapportering-kommun-2018'],
-      }),
-    );
-    expect(r.measure.kind).toBe('multiple');
-    for (const [i, p] of r.periods!.entries()) {
-      const year = 2016 + i;
-      expect(p.label).toBe(String(year));
-      expect(p.total.n).toBe(TABELL4.n[year]);
-      expect(p.total.missing).toBe(290 - TABELL4.n[year]);
-      for (const [option, counts] of Object.entries(TABELL4.rows)) {
-        expect(p.total.counts[option]).toBe(counts[i]);
-        expect(p.total.percent[option]).toBe(Math.round((counts[i] / TABELL4.n[year]) * 1000) / 10);
-      }
-    }
-    expect(r.values[0].label).toBe('Vuxna och barn som drabbats av hedersrelaterat våld');
-  });
-
-  it('source 004: "Har samordningen blivit bättre?" 31 / 7 / 5 of 43 (72.1 / 16.3 / 11.6 %)', async () => {
-    t = await freshDb();
-    const persons = Array.from({ length: 43 }, (_, i) => ({ name: `Person ${i + 1}`, email: `p${i + 1}@example.se` }));
+  async function answer(data: (i: number) => Record<string, unknown>, count = 43) {
+    const persons = Array.from({ length: count }, (_, i) => ({ name: `Person ${i + 1}`, email: `p${i + 1}@example.se` }));
     const { assignments } = await createRound(t.db, { surveyId: 'samverkanspartner-2014', title: 'Samverkanspartner 2014', opensAt: '2014-10-01', closesAt: '2014-10-31', persons });
-    const answers = [...Array(31).fill('battre'), ...Array(7).fill('delvis_battre'), ...Array(5).fill('ingen_skillnad')];
     const now = new Date().toISOString();
     for (const [i, a] of assignments.entries()) {
-      const data = JSON.stringify({ samordningen_battre: answers[i], roll_lagesbild: { meningsfullt: 'stammer_helt' } });
       const row = await t.db
         .insertInto('responses')
-        .values({ assignment_id: a.id, survey_id: 'samverkanspartner-2014', data, version: 1, prefilled_keys: null, last_saved_at: now, last_saved_by: null, submitted_at: now, submitted_by: 'x', reference: null, created_at: now, updated_at: now })
+        .values({ assignment_id: a.id, survey_id: 'samverkanspartner-2014', data: JSON.stringify(data(i)), version: 1, prefilled_keys: null, last_saved_at: now, last_saved_by: null, submitted_at: now, submitted_by: 'x', reference: null, created_at: now, updated_at: now })
         .returning('id')
         .executeTakeFirstOrThrow();
       await projectResponse(t.db, row.id);
     }
-    const r = await computeComparison(t.db, parseDefinition({ title: '004', population: { kind: 'respondents' }, measure: { survey: 'samverkanspartner-2014', question: 'samordningen_battre' } }));
+  }
+
+  it('"Har samordningen blivit bättre?" 31 / 7 / 5 of 43: 72,09 / 16,28 / 11,63 % (shipped file)', async () => {
+    t = await freshDb();
+    const answers = [...Array(31).fill('battre'), ...Array(7).fill('delvis_battre'), ...Array(5).fill('ingen_skillnad')];
+    const grade = ['stammer_helt', 'stammer_delvis', 'stammer_inte', 'vet_ej'];
+    await answer((i) => ({ samordningen_battre: answers[i], ...(i < 40 ? { roll_lagesbild: { meningsfullt: grade[i % 4] } } : {}) }));
+    const r = await computeComparison(t.db, parseDefinition(shipped('kalla-004-samordningen-battre')));
+    expect(checkPublished('kalla-004-samordningen-battre', r)).toEqual([]);
     expect(r.total).toMatchObject({ n: 43, missing: 0, counts: { battre: 31, delvis_battre: 7, ingen_skillnad: 5, vet_ej: 0 } });
-    expect(r.total.percent).toMatchObject({ battre: 72.1, delvis_battre: 16.3, ingen_skillnad: 11.6 });
-    const matrix = await computeComparison(t.db, parseDefinition({ title: 'm', population: { kind: 'respondents' }, measure: { survey: 'samverkanspartner-2014', question: 'roll_lagesbild.meningsfullt' } }));
-    expect(matrix.total.counts.stammer_helt).toBe(43);
+    expect(['battre', 'delvis_battre', 'ingen_skillnad'].map((v) => formatPercentSv(r.total.percent[v], r.precision))).toEqual(['72,09', '16,28', '11,63']);
+    // "Positiva omdömen" = stämmer helt + delvis, merged by the shipped definition; 3 did not answer.
+    const m = await computeComparison(t.db, parseDefinition(shipped('kalla-004-positiva-omdomen-meningsfullt')));
+    expect(m.values.map((v) => v.key)).toEqual(['Positiva omdömen', 'stammer_inte', 'vet_ej']);
+    expect(m.total).toMatchObject({ n: 40, missing: 3, counts: { 'Positiva omdömen': 20, stammer_inte: 10, vet_ej: 10 }, percent: { 'Positiva omdömen': 50 } });
+  });
+
+  it('person surveys are suppressed below 5 by default, and the figure says why', async () => {
+    t = await freshDb();
+    await answer((i) => ({ samordningen_battre: i < 3 ? 'vet_ej' : 'battre' }), 20);
+    const def = { title: 'x', population: { kind: 'respondents' }, measure: { survey: 'samverkanspartner-2014', question: 'samordningen_battre' } };
+    const r = await computeComparison(t.db, parseDefinition(def));
+    expect(r.suppressBelow).toBe(5);
+    expect(r.policy.suppressionSource).toBe('persons');
+    expect(r.policy.notes[0]).toMatch(/Antal under 5 visas inte.*besvaras av personer/);
+    expect(r.total.counts.vet_ej).toBeNull();
+    const open = await computeComparison(t.db, parseDefinition({ ...def, suppressBelow: 0 }));
+    expect(open.total.counts.vet_ej).toBe(3);
+    expect(open.policy.suppressionSource).toBe('definition');
   });
 });

@@ -25,6 +25,11 @@ describe('respondent journey in Chromium', () => {
   it('open link → fill page 1 → Sparat → reload keeps answers → fill rest → submit with one error → fix → submit → receipt', async () => {
     const page = await newPage(browser);
     const link = `${app.url}/svar/${links[0].token}`;
+    // Every refused request the journey makes: autosave after submit (409) or a missing file (404).
+    const refused: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !r.url().endsWith('/skicka')) refused.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+    });
     await page.goto(link);
     await eventually(() => page.locator('h1').textContent()).toBe('Runda oj-vinr-2019');
     expect(await page.locator('.respondent-org').textContent()).toBe('Stockholm');
@@ -72,6 +77,7 @@ describe('respondent journey in Chromium', () => {
     await eventually(() => summary.count()).toBe(0);
     await page.getByRole('button', { name: 'Skicka in svaret' }).click();
     await page.waitForURL(`${link}/kvittens`);
+    expect(refused).toEqual([]);
     const reference = await page.locator('.receipt-reference').textContent();
     expect(reference).toMatch(/^ENK-2019-\d{6}-[0-9A-F]{4}$/);
     expect(await page.locator('.answer-list').textContent()).toContain('Delvis');

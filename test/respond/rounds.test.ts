@@ -12,6 +12,7 @@ import {
   findAssignmentByToken,
   rotateAccessToken,
   RoundInputError,
+  roundPhaseOf,
   tokenHash,
 } from '~/models/rounds/rounds.server';
 import { freshDb, type TestDb } from '../helpers/db';
@@ -85,6 +86,8 @@ describe('rounds and assignments', () => {
     expect(editStateOf(round, a, new Date('2019-01-01'))).toBe('not_open');
     expect(editStateOf(round, a, new Date('2019-02-01'))).toBe('open');
     expect(editStateOf(round, a, new Date('2019-03-16'))).toBe('closed');
+    expect(['2019-01-01', '2019-02-01', '2019-03-16'].map((d) => roundPhaseOf(round, new Date(d)))).toEqual(['not_open', 'open', 'past_deadline']);
+    expect(roundPhaseOf({ ...round, closed_at: '2019-02-01T00:00:00Z' }, new Date('2019-02-02'))).toBe('closed');
 
     const ext = await extendAssignment(t.db, a.id, '2019-03-31T12:00:00Z');
     expect(ext.before.extended_until).toBeNull();

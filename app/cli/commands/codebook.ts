@@ -11,6 +11,7 @@ const pairs = (list: { value: string; label: string }[] | null | undefined) => (
 
 export const codebook: Command = {
   name: 'codebook',
+  readsSurveys: true,
   summary: 'Print the codebook of a survey (keys, question texts, options)',
   help: `Usage: npm run cli -- codebook <survey-id> [--format csv|json]
 

@@ -6,13 +6,18 @@ import { UserError, stringOption, type Command } from '../command';
 
 export const compareCommand: Command = {
   name: 'compare',
+  readsSurveys: true,
   summary: 'Compute a comparison from a definition file',
   help: `Usage: npm run cli -- compare <definition.json> [--format json|csv]
 
 Computes the comparison described by a definition file (see surveys/comparisons/*.json):
 per group and for Riket, n (answered), missing (no answer or no submitted response), counts
-and percent per value (one decimal; numeric questions: mean, median, sum), with small-cell
-suppression below "suppressBelow" and a chi-square or Fisher test as a guide.
+and percent per value at "precision" decimals (0 by default for organisations, 1 for persons;
+numeric questions: mean, median, sum and with "ratioTo" a ratio of sums), small-cell
+suppression below "suppressBelow" (default: none for organisations, 5 for person surveys),
+a multiple-choice "base" (answered | chose), money measures ({ "money": { "program" } }: sums
+in kronor and the share used), and a chi-square or Fisher test as a guide. "policy.notes" says
+all of this in Swedish; trends give "change" in percentage points.
 JSON (default): { title, groups: [{ key, label, n, missing, counts, percent, suppressed }],
 total, test: { method, p } | null, … }. CSV: one row per group (and period), Riket last.`,
   options: { format: { type: 'string' } },

@@ -20,6 +20,7 @@ const optionsSchema = z.object({
 
 export const exportCommand: Command = {
   name: 'export',
+  readsSurveys: true,
   summary: "Export a survey's or a round's responses, one row per response (CSV or XLSX)",
   help: `Usage: npm run cli -- export --survey <id> [--round <id>] --format csv|xlsx [--dialect rfc4180|excel-sv] [--labels] --out <file>
 

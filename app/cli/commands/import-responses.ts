@@ -5,6 +5,7 @@ import { importFailure } from './import-grants';
 
 export const importResponsesCommand: Command = {
   name: 'import-responses',
+  readsSurveys: true,
   summary: 'Import submitted answers for a survey from a wide CSV or XLSX file',
   help: `Usage: npm run cli -- import-responses --survey <id> <file.csv|file.xlsx>
 

@@ -17,6 +17,7 @@ import { userAdd } from './user-add';
 import { jobsRunDue } from './jobs-run-due';
 import { exportCommand } from './export';
 import { roundJoint } from './round-joint';
+import { surveyDiff, surveyPublish } from './survey';
 
 /** Every CLI command. Add new ones here. */
-export const commands: Command[] = [setup, orgs, importOrgs, backup, surveys, checkSurvey, codebook, roundCreate, roundStatus, roundRemind, contactsImport, importGrantsCommand, importResponsesCommand, compareCommand, userAdd, jobsRunDue, exportCommand, roundJoint];
+export const commands: Command[] = [setup, orgs, importOrgs, backup, surveys, checkSurvey, codebook, roundCreate, roundStatus, roundRemind, contactsImport, importGrantsCommand, importResponsesCommand, compareCommand, userAdd, jobsRunDue, exportCommand, roundJoint, surveyPublish, surveyDiff];

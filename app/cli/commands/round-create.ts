@@ -51,6 +51,7 @@ async function readFile(file: string): Promise<Buffer> {
 
 export const roundCreate: Command = {
   name: 'round create',
+  readsSurveys: true,
   summary: 'Create a round of a survey for a set of organisations (or persons)',
   help: `Usage: npm run cli -- round create --survey <id> --title <t> --opens <date> [--closes <date>]
          (--kind <kind> [--lan 01,03] [--kg A1,B3] | --orgs <codes.csv> | --persons <people.csv>)

@@ -8,6 +8,7 @@ const optionsSchema = z.object({
 
 export const surveys: Command = {
   name: 'surveys',
+  readsSurveys: true,
   summary: 'List the survey instruments in surveys/',
   help: `Usage: npm run cli -- surveys [--format json|table]
 

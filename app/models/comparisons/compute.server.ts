@@ -1,50 +1,22 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { countJointMembers } from '../rounds/joint.server';
 import { GRANT_STATUSES, type Database } from '../../../db/schema';
+import { computeMoney } from './money.server';
+import { computeMatrix, wholeMatrix } from './matrix.server';
 import { SIZE_CLASSES } from '../../utils/size-class';
-import { getCodebook, getSurvey } from '../surveys/surveys.server';
-import type { ComparisonDefinition } from './definition';
+import { getSurvey } from '../surveys/surveys.server';
+import { PERSON_SUPPRESS_BELOW, type ComparisonDefinition } from './definition';
 import { assemble, MISSING_KEY, type GroupResult, type MeasureKind, type PeriodResult, type Resolved } from './assemble';
 import { aggregateFast, fastPathApplies, organisationCountIsSmall, type FastGrouping } from './fast.server';
-import type { TestResult } from './statistics';
-import { aggregate, type Period } from './aggregate.server';
+import { aggregate, NONE_VALUE, type Period } from './aggregate.server';
+import { ComparisonError } from './errors';
+import { describePolicy, trendChange, type FigurePolicy } from './policy';
+import { resolveQuestion, sizeClassSql } from './resolve.server';
 
-export type { GroupResult, MeasureKind, PeriodResult };
+export type { ComparisonResult, GroupResult, MeasureKind, PeriodResult };
+import type { ComparisonResult } from './result';
+export { ComparisonError };
 
-/** A definition that cannot be computed: English for the CLI and API, Swedish for the UI. */
-export class ComparisonError extends Error {
-  constructor(
-    readonly en: string,
-    readonly sv: string,
-  ) {
-    super(en);
-  }
-}
-
-export interface ComparisonResult {
-  title: string;
-  description?: string;
-  /** The "Källa:" text, without the prefix. */
-  source: string;
-  note: string;
-  measure: { kind: MeasureKind; label: string };
-  grouping: { kind: 'none' | 'grant' | 'attribute' | 'question'; label: string };
-  values: { key: string; label: string }[];
-  groups: GroupResult[];
-  total: GroupResult;
-  test: TestResult | null;
-  /** Trends: one entry per year or survey; groups/total/test above are the last period's. */
-  periods?: PeriodResult[];
-  /** The values the chart shows (all when absent). */
-  chartValues?: string[];
-  suppressBelow: number;
-  population: string;
-  /**
-   * Organisations whose answer comes from a joint report led by another organisation (the
-   * flag of joint reporting); absent when there are none. Counted once each, like any member.
-   */
-  jointMembers?: number;
-}
 
 export const NOTE_EN = 'Descriptive comparison: it does not show cause and effect. The test is a guide only.';
 
@@ -54,46 +26,6 @@ export const GRANT_STATUS_LABELS: Record<string, string> = {
   aterbetalt: 'Återbetalt hela beloppet',
 };
 const ATTRIBUTE_LABELS = { kommungrupp2017: 'Kommungrupp 2017', kommungrupp2023: 'Kommungrupp 2023', lan: 'Län', sizeClass: 'Kommunstorlek' };
-
-type CodebookEntry = Awaited<ReturnType<typeof getCodebook>>[number];
-
-/** Finds a comparable question in a survey (a matrix row is `question.row`). */
-async function resolveQuestion(surveyId: string, question: string, usage: 'measure' | 'groupBy'): Promise<Resolved & { surveyTitle: string }> {
-  const survey = await getSurvey(surveyId);
-  if (!survey) throw new ComparisonError(`Unknown survey "${surveyId}"`, `Enkäten "${surveyId}" finns inte`);
-  const codebook: readonly CodebookEntry[] = await getCodebook(survey);
-  let entry = codebook.find((e) => e.key === question);
-  let options = entry?.options ?? [];
-  let label = entry?.text ?? question;
-  if (!entry && question.includes('.')) {
-    const [base, row] = [question.slice(0, question.indexOf('.')), question.slice(question.indexOf('.') + 1)];
-    const matrix = codebook.find((e) => e.key === base && e.kind === 'matrix');
-    const rowInfo = matrix?.rows?.find((r) => r.value === row);
-    if (matrix && rowInfo) {
-      entry = { ...matrix, kind: 'single' };
-      options = matrix.options ?? matrix.columns?.map((c) => ({ value: c.name, label: c.label })) ?? [];
-      label = `${matrix.text}: ${rowInfo.label}`;
-    }
-  }
-  if (!entry)
-    throw new ComparisonError(`Unknown question "${question}" in survey "${surveyId}"`, `Frågan "${question}" finns inte i enkäten "${surveyId}"`);
-  const kind = entry.kind === 'computed' ? 'numeric' : entry.kind;
-  const allowed = usage === 'measure' ? ['single', 'multiple', 'numeric', 'boolean'] : ['single', 'boolean'];
-  if (!allowed.includes(kind))
-    throw new ComparisonError(
-      `Question "${question}" is ${entry.kind}; ${usage === 'measure' ? 'only single choice, multiple choice and numeric questions can be compared' : 'only single choice questions can group'}`,
-      `Frågan "${question}" kan inte ${usage === 'measure' ? 'jämföras (bara enkelval, flerval och tal går)' : 'användas för uppdelning (bara enkelval går)'}`,
-    );
-  if (kind === 'boolean') options = [{ value: 'true', label: 'Ja' }, { value: 'false', label: 'Nej' }];
-  return { kind: kind as Resolved['kind'], label, options: options.map((o) => ({ value: String(o.value), label: o.label })), surveyTitle: survey.meta.title };
-}
-
-
-function sizeClassSql(): RawBuilder<string | null> {
-  // Built from SIZE_CLASSES so the SQL and app/utils/size-class.ts cannot disagree.
-  const whens = [...SIZE_CLASSES].reverse().map((c) => sql`when o.population >= ${sql.lit(c.min)} then ${sql.lit(c.key)}`);
-  return sql<string | null>`case when o.population is null then null ${sql.join(whens, sql` `)} end`;
-}
 
 /**
  * Computes a comparison: per group and for the whole population (Riket), n, missing, counts
@@ -109,8 +41,13 @@ export async function computeComparison(
   const respondents = def.population.kind === 'respondents';
   const m = def.measure;
   const g = def.groupBy;
-  if (respondents && 'grant' in m)
+  if (respondents && !('survey' in m))
     throw new ComparisonError('A grant measure needs an organisation population', 'Medel kan bara jämföras för organisationer');
+  if (respondents && def.population.grant)
+    throw new ComparisonError('A grant filter needs an organisation population', 'Urval efter medel går bara för organisationer');
+  if ('money' in m) return computeMoney(db, def);
+  if (wholeMatrix(def)) return computeMatrix(db, def, (d, x) => computeComparison(d, x, options));
+  const policy = resolvePolicy(def, respondents);
 
   // --- What is measured, per period ---
   let resolved: Resolved;
@@ -144,12 +81,20 @@ export async function computeComparison(
     // Later versions may add choices: the value list is the union, in first-seen order.
     const seen = new Map<string, string>();
     for (const info of infos) for (const o of info.options) if (!seen.has(o.value)) seen.set(o.value, o.label);
-    resolved = { ...resolved, options: [...seen].map(([value, label]) => ({ value, label })) };
-    periods = infos.map((i) => ({ key: i.id, label: String((i.id.match(/(\d{4})$/) ?? [])[1] ?? i.id), surveyId: i.id }));
+    // A `chose` base leaves "none" out of the values; a map merges values into shown categories.
+    const outside = m.base === 'chose' ? [NONE_VALUE] : [];
+    const merged = new Map<string, string>();
+    for (const [value, label] of seen) if (!outside.includes(value)) merged.set(m.map?.[value] ?? value, m.map?.[value] ?? label);
+    resolved = { ...resolved, options: [...merged].map(([value, label]) => ({ value, label })) };
+    periods = infos.map((i) => ({ key: i.id, label: String((i.id.match(/(\d{4})$/) ?? [])[1] ?? i.id), surveyId: i.id, year: getSurvey(i.id)?.meta.year }));
     sourceParts = [...new Set(infos.map((i) => i.surveyTitle))];
     for (const p of periods) {
       const any = await db.selectFrom('answer_values').select('question').where('survey_id', '=', p.surveyId!).where('question', '=', m.question).limit(1).executeTakeFirst();
-      if (!any) throw new ComparisonError(`No submitted answers to "${m.question}" in survey "${p.surveyId}"`, `Det finns inga inskickade svar på frågan "${m.question}" i enkäten "${p.surveyId}"`);
+      if (!any) p.noData = true;
+    }
+    if (periods.every((p) => p.noData)) {
+      const ids = periods.map((p) => p.surveyId).join('", "');
+      throw new ComparisonError(`No submitted answers to "${m.question}" in survey "${ids}"`, `Det finns inga inskickade svar på frågan "${m.question}" i enkäten "${ids}"`);
     }
   }
 
@@ -209,12 +154,17 @@ export async function computeComparison(
   const fast = options.path !== 'general' && fastPathApplies(def, resolved.kind) && (await organisationCountIsSmall(db));
   for (const period of periods) {
     const rows =
-      fast && !('grant' in m)
+      fast && 'survey' in m
         ? await aggregateFast(db, def, period.surveyId!, m.question, fastGrouping, resolved.kind)
         : await aggregate(db, def, period, groupExpr, groupJoin, resolved.kind);
-    const valueOf = 'grant' in m ? (raw: string) => m.map?.[raw] ?? raw : (raw: string) => raw;
-    const period_ = assemble(rows, resolved, valueOf, labelOf, order, def.suppressBelow, grouping.kind !== 'none');
-    results.push({ ...period_, key: period.key, label: period.label });
+    const valueOf = (raw: string) => m.map?.[raw] ?? raw;
+    const period_ = assemble(rows, resolved, valueOf, labelOf, order, {
+      suppressBelow: policy.suppressBelow,
+      precision: policy.precision,
+      grouped: grouping.kind !== 'none',
+      outsideBase: 'survey' in m && m.base === 'chose' ? new Set([NONE_VALUE]) : undefined,
+    });
+    results.push({ ...period_, key: period.key, label: period.label, ...(period.noData ? { noData: true } : {}) });
   }
   if (grouping.kind !== 'none' && results.every((r) => r.groups.every((x) => x.key === MISSING_KEY)))
     throw new ComparisonError('The grouping has no data for this population', 'Uppdelningen saknar uppgifter för populationen');
@@ -224,6 +174,8 @@ export async function computeComparison(
   const extra = [...new Set(results.flatMap((r) => Object.keys(r.total.counts)))].filter((k) => !measureValueKeys.includes(k));
   const lastSurvey = periods[periods.length - 1].surveyId;
   const jointMembers = lastSurvey && !respondents ? await countJointMembers(db, lastSurvey) : 0;
+  const valueKeys = [...resolved.options.map((o) => o.value), ...extra];
+  const change = results.length > 1 && resolved.kind !== 'numeric' ? trendChange(results, valueKeys, policy.precision) : undefined;
   return {
     title: def.title,
     description: def.description,
@@ -237,10 +189,35 @@ export async function computeComparison(
     test: last.test,
     periods: results.length > 1 ? results : undefined,
     chartValues: def.chartValues,
-    suppressBelow: def.suppressBelow,
+    suppressBelow: policy.suppressBelow,
+    precision: policy.precision,
+    policy: resolved.kind === 'numeric' && jointMembers > 0 ? withJointAmounts(policy, respondents) : policy,
+    ...(change ? { change } : {}),
     population: def.population.kind,
     ...(jointMembers > 0 ? { jointMembers } : {}),
   };
+}
+
+/**
+ * Suppression follows the unit: organisations are public bodies, so none by default; surveys
+ * answered by persons get PERSON_SUPPRESS_BELOW. Percentages are whole by default for
+ * organisations (as ÖJ publishes kommun figures), one decimal for persons.
+ */
+export function resolvePolicy(def: ComparisonDefinition, persons: boolean): FigurePolicy {
+  const base = 'survey' in def.measure ? def.measure.base : undefined;
+  const p: Omit<FigurePolicy, 'notes'> = {
+    suppressBelow: def.suppressBelow ?? (persons ? PERSON_SUPPRESS_BELOW : 0),
+    suppressionSource: def.suppressBelow !== undefined ? 'definition' : persons ? 'persons' : 'organisations',
+    precision: def.precision ?? (persons ? 1 : 0),
+    ...(base ? { base } : {}),
+    ...(def.provisionalYears ? { provisionalYears: def.provisionalYears } : {}),
+  };
+  return { ...p, notes: describePolicy(p, persons ? 'persons' : 'organisations') };
+}
+
+function withJointAmounts(policy: FigurePolicy, persons: boolean): FigurePolicy {
+  const p = { ...policy, jointAmounts: 'once' as const };
+  return { ...p, notes: describePolicy(p, persons ? 'persons' : 'organisations') };
 }
 
 async function requireGrantData(db: Kysely<Database>, program: string, year: number) {

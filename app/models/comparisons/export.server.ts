@@ -11,7 +11,8 @@ export function tableRows(result: ComparisonResult): Record<string, string | num
   const periods = result.periods ?? [{ key: '', label: '', groups: result.groups, total: result.total, test: result.test }];
   const rows: Record<string, string | number>[] = [];
   const cell = (v: number | null | undefined) => (v === null ? '..' : (v ?? ''));
-  for (const p of periods) {
+  const all = result.grandTotal ? [...periods, { key: 'summa', label: 'Summa', groups: [], total: result.grandTotal, test: null }] : periods;
+  for (const p of all) {
     for (const g of [...p.groups, p.total] as GroupResult[]) {
       const row: Record<string, string | number> = {};
       if (result.periods) row.period = p.label;
@@ -19,10 +20,17 @@ export function tableRows(result: ComparisonResult): Record<string, string | num
       row.label = g.label;
       row.n = g.n;
       row.missing = g.missing;
-      if (g.stats) {
+      if (g.money) {
+        row.allocated_sek = g.money.allocated;
+        row.used_sek = g.money.used;
+        row.repaid_sek = g.money.repaid;
+        row.percent_used = cell(g.money.share);
+        row.provisional = g.money.provisional ? 'yes' : '';
+      } else if (g.stats) {
         row.mean = cell(g.stats.mean);
         row.median = cell(g.stats.median);
         row.sum = cell(g.stats.sum);
+        if (g.stats.ratio !== undefined) row.percent_ratio = cell(g.stats.ratio);
       } else
         for (const v of result.values) {
           row[`count_${v.key}`] = cell(g.counts[v.key]);
@@ -52,5 +60,13 @@ export async function tableXlsx(result: ComparisonResult, sourceLine: string, no
   ws.addRow(columns).font = { bold: true };
   // String cells are never formulas in XLSX: no formula guard, so no visible apostrophe.
   for (const r of rows) ws.addRow(columns.map((c) => r[c]));
+  // Percentages keep the figure's decimals; Excel shows them with the reader's decimal sign
+  // (a comma in Swedish), since the cells are numbers, not text.
+  const format = result.precision ? `0.${'0'.repeat(result.precision)}` : '0';
+  columns.forEach((c, i) => {
+    if (c.startsWith('percent')) ws.getColumn(i + 1).numFmt = format;
+    else if (c.endsWith('_sek')) ws.getColumn(i + 1).numFmt = '#,##0';
+  });
+  for (const line of result.policy?.notes ?? []) ws.addRow([line]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

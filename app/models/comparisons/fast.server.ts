@@ -3,6 +3,7 @@ import { dialectOf } from '../../../db/dialect';
 import type { Database } from '../../../db/schema';
 import { sizeClass } from '../../utils/size-class';
 import type { Aggregates, Resolved } from './assemble';
+import { NONE_VALUE } from './aggregate.server';
 import type { ComparisonDefinition } from './definition';
 
 /**
@@ -44,7 +45,7 @@ export type FastGrouping =
 
 /** Whether the fast path computes this comparison; the caller then also checks the organisation count. */
 export function fastPathApplies(def: ComparisonDefinition, kind: Resolved['kind']): boolean {
-  if ('grant' in def.measure) return false;
+  if (!('survey' in def.measure) || def.population.grant) return false;
   if (def.groupBy && 'question' in def.groupBy) return false;
   if (kind === 'single' || kind === 'boolean') return true;
   // Multiple choice needs "members who chose anything": one response per member only for organisations.
@@ -120,22 +121,31 @@ export async function aggregateFast(
     else cells.set(key, { g, v, c });
   };
   // Answers per organisation (single choice: answering members; multiple choice: anyone answered).
+  // Multiple choice with base `chose`: "none" alone puts a member outside the base, not in missing.
+  const chose = kind === 'multiple' && 'survey' in def.measure && def.measure.base === 'chose';
   const answeredPerOrg = new Map<number | null, number>();
+  const anyPerOrg = new Set<number | null>();
   for (const row of answers.rows) {
     if (row.v === null || !members.has(row.o)) continue; // no value, or outside the population (another kind, inactive)
     const c = Number(row.c);
     add(groupOf(row.o), row.v, c);
+    anyPerOrg.add(row.o);
+    if (chose && row.v === NONE_VALUE) continue;
     answeredPerOrg.set(row.o, kind === 'multiple' ? 1 : (answeredPerOrg.get(row.o) ?? 0) + c);
   }
   const answered = new Map<string | null, number>();
+  const excluded = new Map<string | null, number>();
   for (const [o, n] of members) {
     const g = groupOf(o);
     const done = answeredPerOrg.get(o) ?? 0;
-    if (n - done > 0) add(g, null, n - done);
+    const outside = chose && done === 0 && anyPerOrg.has(o) ? 1 : 0;
+    if (n - done - outside > 0) add(g, null, n - done - outside);
     if (kind === 'multiple' && done > 0) answered.set(g, (answered.get(g) ?? 0) + done);
+    if (outside) excluded.set(g, (excluded.get(g) ?? 0) + outside);
   }
   const out: Aggregates = { cells: [...cells.values()] };
   if (kind === 'multiple') out.answered = answered;
+  if (chose) out.excluded = excluded;
   return out;
 }
 

@@ -95,11 +95,22 @@ export async function importResponses(
   let round = await roundQuery.orderBy('id', 'desc').executeTakeFirst();
   if (!round) {
     const year = survey.meta.year;
+    // The round covers the whole population (every active organisation of the audience's kinds
+    // among the imported rows), so its response rate is 270/290, not 100 % of those with a row.
+    // No reminders: it is history.
+    const kinds = [...new Set((await db.selectFrom('organisations').select('kind').where('id', 'in', [...answers.keys(), -1]).execute()).map((o) => o.kind))].filter((k) =>
+      survey.meta.audience.includes(k),
+    );
+    const population = kinds.length
+      ? (await db.selectFrom('organisations').select('id').where('kind', 'in', kinds).where('active', '=', 1).execute()).map((o) => o.id)
+      : [];
     const created = await createRound(db, {
       surveyId,
       title: options.roundTitle ?? `${survey.meta.title} (import)`,
       opensAt: `${year}-01-01T00:00:00Z`,
       closesAt: `${year + 1}-${survey.meta.defaultDeadline}T23:59:59Z`,
+      reminderSchedule: [],
+      organisationIds: population,
     });
     round = { id: created.round.id };
   }

@@ -9,6 +9,7 @@ import { getMailer, type Mailer } from '../mail/mailer.server';
 import { deliverDueMessages, newWorkerId, type DeliveryReport } from '../mail/outbox.server';
 import { sendDueReminders, type ReminderRunReport } from '../rounds/reminders.server';
 import { pruneSignInTokens } from '../auth/users.server';
+import { syncGrantReports } from '../grants/reports.server';
 
 export interface JobsReport {
   reminders: ReminderRunReport;
@@ -28,6 +29,8 @@ export async function runDueJobs(
   options: { mailer?: Mailer | null; workerId?: string } = {},
 ): Promise<JobsReport> {
   const reminders = await sendDueReminders(db, now);
+  // Reports submitted outside the submit route (imports, a failed sync) reach the grant ledger here.
+  await syncGrantReports(db);
   const mailer = options.mailer === undefined ? getMailer() : options.mailer;
   const delivery = mailer ? await deliverDueMessages(db, mailer, { now, workerId: options.workerId }) : null;
   await deleteExpiredSessions(db, now);

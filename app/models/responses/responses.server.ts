@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Assignment, Database, Db, Organisation, Round, SurveyResponse } from '../../../db/schema';
 import { sameValue, type Answers } from '~/utils/merge';
 import { inWriteBatch } from './write-batch.server';
@@ -48,26 +48,45 @@ export async function loadRespondentContext(db: Db, token: string): Promise<Resp
 }
 
 /**
- * The organisation's (or person's) answers to the previous version of the same survey family,
- * limited to keys that exist in this version with a compatible type and choices.
+ * What a new form starts with: the organisation's (or person's) answers to the previous version
+ * of the same survey family, only for the stable facts the survey marks (meta.prefill.keys), and
+ * amounts from the grant ledger of this survey's year (meta.prefill.ledger); limited to keys that
+ * exist in this version with a compatible type and choices.
  */
 export async function computePrefill(db: Db, assignment: Assignment, surveyId: string): Promise<{ data: Answers; keys: string[] }> {
   const survey = getSurvey(surveyId);
-  const previous = survey ? previousVersion(survey) : undefined;
-  if (!survey || !previous) return { data: {}, keys: [] };
-  let query = db
-    .selectFrom('responses as r')
-    .innerJoin('assignments as a', 'a.id', 'r.assignment_id')
-    .select(['r.data', 'r.submitted_at'])
-    .where('r.survey_id', '=', previous.meta.id);
-  if (assignment.person_email) query = query.where('a.person_email', '=', assignment.person_email);
-  else if (assignment.organisation_id != null) query = query.where('a.organisation_id', '=', assignment.organisation_id).where('a.person_email', 'is', null);
-  else return { data: {}, keys: [] };
-  const rows = await query.orderBy('r.updated_at', 'desc').limit(20).execute();
-  // A submitted answer is the organisation's word; a draft is used only when nothing was submitted.
-  const source = rows.find((r) => r.submitted_at) ?? rows[0];
-  if (!source) return { data: {}, keys: [] };
-  let candidate = parse(source.data);
+  if (!survey) return { data: {}, keys: [] };
+  const stable = new Set(survey.meta.prefill?.keys ?? []);
+  const previous = previousVersion(survey);
+  let candidate: Answers = {};
+  if (previous && stable.size > 0) {
+    let query = db
+      .selectFrom('responses as r')
+      .innerJoin('assignments as a', 'a.id', 'r.assignment_id')
+      .select(['r.data', 'r.submitted_at'])
+      .where('r.survey_id', '=', previous.meta.id);
+    if (assignment.person_email) query = query.where('a.person_email', '=', assignment.person_email);
+    else if (assignment.organisation_id != null) query = query.where('a.organisation_id', '=', assignment.organisation_id).where('a.person_email', 'is', null);
+    else query = query.where(sql<boolean>`1 = 0`);
+    const rows = await query.orderBy('r.updated_at', 'desc').limit(20).execute();
+    // A submitted answer is the organisation's word; a draft is used only when nothing was submitted.
+    const source = rows.find((r) => r.submitted_at) ?? rows[0];
+    // Only the stable facts: last year's money and narrative are facts of their year.
+    if (source) candidate = Object.fromEntries(Object.entries(parse(source.data)).filter(([k]) => stable.has(k) || stable.has(k.replace(/-Comment$/, ''))));
+  }
+  const ledger = survey.meta.prefill?.ledger;
+  if (ledger && assignment.organisation_id != null) {
+    // The amount granted this survey's year, from the ledger (never last year's form).
+    const grant = await db
+      .selectFrom('grants')
+      .select(['allocated_sek', 'status'])
+      .where('organisation_id', '=', assignment.organisation_id)
+      .where('program', '=', ledger.program)
+      .where('year', '=', survey.meta.year)
+      .executeTakeFirst();
+    if (grant && grant.status !== 'ej_rekvirerat') candidate[ledger.allocated] = Number(grant.allocated_sek);
+  }
+  if (Object.keys(candidate).length === 0) return { data: {}, keys: [] };
   for (let attempt = 0; attempt < 3; attempt++) {
     const result = validateAnswers(survey, candidate, 'partial');
     if (result.ok) {

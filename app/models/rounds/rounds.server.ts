@@ -87,6 +87,16 @@ export function deadlineOf(round: Pick<Round, 'closes_at'>, assignment: Pick<Ass
   return ext && Date.parse(ext) > Date.parse(round.closes_at) ? ext : round.closes_at;
 }
 
+export type RoundPhase = 'closed' | 'not_open' | 'past_deadline' | 'open';
+
+/** Where a round as a whole stands: closed early, not open yet, past its deadline, or open. */
+export function roundPhaseOf(round: Pick<Round, 'opens_at' | 'closes_at' | 'closed_at'>, now: Date = new Date()): RoundPhase {
+  if (round.closed_at && Date.parse(round.closed_at) <= now.getTime()) return 'closed';
+  if (Date.parse(round.opens_at) > now.getTime()) return 'not_open';
+  if (Date.parse(round.closes_at) < now.getTime()) return 'past_deadline';
+  return 'open';
+}
+
 export type EditState = 'not_open' | 'open' | 'closed' | 'submitted';
 
 /**

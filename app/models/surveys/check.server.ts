@@ -269,6 +269,12 @@ export function checkSurveyJson(json: unknown, opts: { familyPeers?: LoadedSurve
   const form = checkForm(json.survey, true);
   errors.push(...form.errors.map((e) => `survey: ${e}`));
   warnings.push(...form.warnings.map((w) => `survey: ${w}`));
+  if (file.success && form.model) {
+    // Prefill names questions of this form: a typo would silently carry nothing over.
+    const prefill = file.data.meta.prefill;
+    for (const key of [...(prefill?.keys ?? []), ...(prefill?.ledger ? [prefill.ledger.allocated] : [])])
+      if (!form.model.getQuestionByName(key)) errors.push(`meta.prefill: "${key}" is not a question of this survey`);
+  }
   if (file.success && form.model && opts.familyPeers) {
     const family = checkFamily(file.data.meta, form.model, opts.familyPeers);
     errors.push(...family.errors.map((e) => `family: ${e}`));

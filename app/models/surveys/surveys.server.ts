@@ -76,21 +76,55 @@ export function loadSurveysFrom(dir: string): LoadedSurvey[] {
   return surveys;
 }
 
-let cache: { dir: string; surveys: LoadedSurvey[]; byId: Map<string, LoadedSurvey> } | undefined;
+let cache: { dir: string; files: LoadedSurvey[]; surveys: LoadedSurvey[]; byId: Map<string, LoadedSurvey> } | undefined;
+/** Versions published from the browser or `survey publish`, read from the database (versions.server.ts). */
+let published: LoadedSurvey[] = [];
 
 /** The folder surveys are loaded from: SURVEYS_DIR, or surveys/ in the working directory. */
 export function surveysDir(): string {
   return path.resolve(process.env.SURVEYS_DIR ?? 'surveys');
 }
 
-/** All surveys, loaded and checked once per process; sorted by family, then year. */
-export function getSurveys(): LoadedSurvey[] {
+/** The built-in files only, loaded and checked once per process. */
+export function getBuiltInSurveys(): LoadedSurvey[] {
   const dir = surveysDir();
   if (!cache || cache.dir !== dir) {
-    const surveys = loadSurveysFrom(dir).sort((a, b) => a.meta.family.localeCompare(b.meta.family) || a.meta.year - b.meta.year);
-    cache = { dir, surveys, byId: new Map(surveys.map((s) => [s.meta.id, s])) };
+    cache = { dir, files: loadSurveysFrom(dir), surveys: [], byId: new Map() };
+    rebuild();
   }
-  return cache.surveys;
+  return cache.files;
+}
+
+function rebuild() {
+  if (!cache) return;
+  const files = cache.files;
+  const fileIds = new Set(files.map((s) => s.meta.id));
+  // A file always wins over a row with the same id: the built-in set cannot be shadowed.
+  const all = [...files, ...published.filter((s) => !fileIds.has(s.meta.id))];
+  cache.surveys = all.sort((a, b) => a.meta.family.localeCompare(b.meta.family) || a.meta.year - b.meta.year);
+  cache.byId = new Map(all.map((s) => [s.meta.id, s]));
+}
+
+/**
+ * Replaces the set of database versions every reader sees (versions.server.ts calls this after
+ * reading the published rows). Unchanged versions keep their objects, so cached models stay.
+ */
+export function setPublishedSurveys(versions: LoadedSurvey[]): void {
+  getBuiltInSurveys();
+  const old = new Map(published.map((s) => [s.meta.id, s]));
+  published = versions.map((v) => old.get(v.meta.id) ?? v);
+  rebuild();
+}
+
+/** The ids of the database versions currently seen, for a cheap "did anything change" check. */
+export function publishedSurveyIds(): string[] {
+  return published.map((s) => s.meta.id);
+}
+
+/** All surveys (the files and the published database versions); sorted by family, then year. */
+export function getSurveys(): LoadedSurvey[] {
+  getBuiltInSurveys();
+  return cache!.surveys;
 }
 
 export function getSurvey(id: string): LoadedSurvey | undefined {
@@ -99,7 +133,7 @@ export function getSurvey(id: string): LoadedSurvey | undefined {
 }
 
 /** The version of the same family with the highest year below this one's. */
-export function previousVersion(survey: LoadedSurvey): LoadedSurvey | undefined {
+export function previousVersion(survey: { meta: SurveyMeta }): LoadedSurvey | undefined {
   return getSurveys()
     .filter((s) => s.meta.family === survey.meta.family && s.meta.year < survey.meta.year)
     .sort((a, b) => b.meta.year - a.meta.year)[0];

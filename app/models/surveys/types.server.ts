@@ -16,6 +16,13 @@ export interface SurveyMeta {
   defaultDeadline: string;
   source: string;
   notes?: string[];
+  /**
+   * What a new form starts with. `keys`: the stable facts taken from last year's answers (an
+   * organisation's set-up, not the year's money or narrative); unlisted keys start empty.
+   * `ledger`: questions filled from the grant ledger of this survey's year, e.g.
+   * { program: "vinr-utvecklingsmedel", allocated: "beviljat_belopp" }.
+   */
+  prefill?: { keys: string[]; ledger?: { program: string; allocated: string } };
 }
 
 export interface LoadedSurvey {
@@ -100,6 +107,12 @@ export const surveyMetaSchema = z
     defaultDeadline: monthDay,
     source: z.string().trim().min(1, 'must not be empty'),
     notes: z.array(z.string().trim().min(1)).optional(),
+    prefill: z
+      .strictObject({
+        keys: z.array(z.string().trim().min(1)).max(500),
+        ledger: z.strictObject({ program: z.string().trim().min(1), allocated: z.string().trim().min(1) }).optional(),
+      })
+      .optional(),
   })
   .refine((m) => m.id === `${m.family}-${m.year}`, { message: 'id must be "<family>-<year>"', path: ['id'] });
 

@@ -1,0 +1,191 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { z } from 'zod';
+import { CsrfInput } from '~/components/csrf-input';
+import { DisagreementList, LedgerTable } from '~/components/grant-ledger';
+import { RECIPIENT_LABELS, RULE_LABELS } from '~/models/grants/labels';
+import { computeAllocation, listLedger, tabell8 } from '~/models/grants/ledger.server';
+import { bookRequestedPayments } from '~/models/grants/ledger-write.server';
+import { getYear, GrantInputError } from '~/models/grants/programs.server';
+import { remindUnrequested } from '~/models/grants/rekvisition.server';
+import { ensureReportRound } from '~/models/grants/report-round.server';
+import { syncGrantReports } from '~/models/grants/reports.server';
+import { LEDGER_STATUS_LABELS } from '~/models/grants/status';
+import { parseAdminDate } from '~/models/rounds/admin.server';
+import { dateOnly, kronor } from '~/utils/admin-labels';
+import { appBaseUrl, requireUser } from '~/utils/auth.server';
+import { assertCsrf, csrfToken } from '~/utils/csrf.server';
+import { getDb } from '~/utils/db.server';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.year.program_name} ${data.year.year}` : 'Medel'} – Administrera – Enkätnav` }];
+
+async function loadYear(params: { yearId?: string }) {
+  const id = Number(params.yearId);
+  const year = Number.isInteger(id) && id > 0 ? await getYear(getDb(), id) : undefined;
+  if (!year) throw new Response('Året finns inte.', { status: 404 });
+  return year;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireUser(request, ['admin']);
+  const db = getDb();
+  const found = await loadYear(params);
+  // Reports submitted since the last look are read in before the ledger is shown.
+  await syncGrantReports(db, { yearId: found.id });
+  const year = (await getYear(db, found.id))!;
+  const lines = await listLedger(db, year.id);
+  return { csrf: csrfToken(request), year, lines, table: tabell8(lines) };
+}
+
+const actionSchema = () =>
+  z.discriminatedUnion('intent', [
+    z.object({ intent: z.literal('allocate') }),
+    z.object({ intent: z.literal('remind') }),
+    z.object({ intent: z.literal('report-round') }),
+    z.object({
+      intent: z.literal('pay'),
+      paidAt: z.string().transform((v, ctx) => parseAdminDate(v, 'start') ?? (ctx.addIssue({ code: 'custom', message: 'Ange utbetalningsdag som ÅÅÅÅ-MM-DD.' }), z.NEVER)),
+    }),
+  ]);
+
+type ActionData = { ok: boolean; message: string };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, ['admin']);
+  const form = await request.formData();
+  assertCsrf(request, form);
+  const year = await loadYear(params);
+  const parsed = actionSchema().safeParse(Object.fromEntries(form));
+  if (!parsed.success) return Response.json({ ok: false, message: parsed.error.issues[0]?.message ?? 'Ogiltig begäran.' }, { status: 400 });
+  const db = getDb();
+  try {
+    switch (parsed.data.intent) {
+      case 'allocate': {
+        const lines = await computeAllocation(db, year.id, user.id);
+        const sum = lines.reduce((s, l) => s + l.amount, 0);
+        return { ok: true, message: `Fördelningen är beräknad: ${lines.length} mottagare, summa ${kronor(sum)}.` };
+      }
+      case 'remind': {
+        const r = await remindUnrequested(db, year.id, appBaseUrl(request));
+        return { ok: true, message: `${r.enqueued} påminnelser lades i utkorgen.${r.noAddress ? ` ${r.noAddress} mottagare saknar kontakt – lägg till kontakter under Kontakter.` : ''}` };
+      }
+      case 'pay': {
+        const n = await bookRequestedPayments(db, year.id, parsed.data.paidAt, user.id);
+        return { ok: true, message: n ? `${n} utbetalningar bokfördes enligt rekvisitionerna.` : 'Det finns inga rekvisitioner som väntar på utbetalning.' };
+      }
+      case 'report-round': {
+        const r = await ensureReportRound(db, year.id, user.id);
+        return { ok: true, message: `Återrapporteringsomgången har ${r.added} nya mottagare. Skicka inbjudningar från omgångens sida (omgång ${r.roundId}).` };
+      }
+    }
+  } catch (e) {
+    if (e instanceof GrantInputError) return Response.json({ ok: false, message: e.sv }, { status: 400 });
+    throw e;
+  }
+}
+
+export default function GrantYearPage() {
+  const { csrf, year, lines, table } = useLoaderData<typeof loader>();
+  const result = useActionData<ActionData>();
+  const busy = useNavigation().state === 'submitting';
+  const base = `/admin/medel/${year.id}`;
+  const statuses = ['ej_rekvirerat', 'forbrukat', 'aterbetalt', 'vantar'] as const;
+  return (
+    <>
+      <p>
+        <Link to="/admin/medel">Medel</Link>
+      </p>
+      <h1>
+        {year.program_name} {year.year}: {RECIPIENT_LABELS[year.recipient_kind].toLowerCase()}
+      </h1>
+      <dl className="facts">
+        <dt>Totalbelopp</dt>
+        <dd>{kronor(year.total_sek)}</dd>
+        <dt>Fördelning</dt>
+        <dd>
+          {RULE_LABELS[year.rule]}
+          {year.rule === 'population_floor' ? `, lägst ${kronor(year.floor_sek)}, folkmängd ${year.population_year ?? '–'}` : ''}
+        </dd>
+        <dt>Sista dag för rekvisition</dt>
+        <dd>{dateOnly(year.request_deadline)}</dd>
+        <dt>Sista dag för återrapportering</dt>
+        <dd>{dateOnly(year.report_deadline)}</dd>
+      </dl>
+      {result ? (
+        <p className={result.ok ? 'flash' : 'error'} role={result.ok ? 'status' : 'alert'}>
+          {result.message}
+        </p>
+      ) : null}
+      <div className="action-row">
+        {year.rule !== 'decision' && year.requested === 0 ? (
+          <Form method="post">
+            <CsrfInput token={csrf} />
+            <button type="submit" name="intent" value="allocate" disabled={busy}>
+              {year.allocated_at ? 'Beräkna fördelningen igen' : 'Beräkna fördelningen'}
+            </button>
+          </Form>
+        ) : null}
+        {year.allocated_at ? (
+          <>
+            <a href={`${base}/fordelning.xlsx`}>Ladda ned fördelningen (XLSX)</a>
+            <Form method="post">
+              <CsrfInput token={csrf} />
+              <button type="submit" name="intent" value="remind" disabled={busy}>
+                Påminn dem som inte rekvirerat
+              </button>
+            </Form>
+            <Form method="post">
+              <CsrfInput token={csrf} />
+              <input type="hidden" name="intent" value="pay" />
+              <div className="field">
+                <label htmlFor="paidAt">Utbetalningsdag</label>
+                <input id="paidAt" name="paidAt" type="date" required />
+              </div>
+              <button type="submit" disabled={busy}>
+                Bokför utbetalning av rekvirerade belopp
+              </button>
+            </Form>
+            {year.report_survey_id ? (
+              <Form method="post">
+                <CsrfInput token={csrf} />
+                <button type="submit" name="intent" value="report-round" disabled={busy}>
+                  Skicka återrapportering till dem som rekvirerat
+                </button>
+              </Form>
+            ) : null}
+          </>
+        ) : null}
+      </div>
+      <section aria-labelledby="t8-heading">
+        <h2 id="t8-heading">Användning av medlen (Tabell 8)</h2>
+        <table className="data-table t8-table">
+          <caption className="visually-hidden">Mottagare per status, beräknat ur registret</caption>
+          <tbody>
+            {statuses.map((s) => (
+              <tr key={s} data-status={s}>
+                <th scope="row">{LEDGER_STATUS_LABELS[s]}</th>
+                <td className="num">{table.counts[s]}</td>
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">Summa mottagare</th>
+              <td className="num">{table.total}</td>
+            </tr>
+          </tbody>
+        </table>
+        <p className="hint">
+          Fördelat {kronor(table.sums.allocated)} · rekvirerat {kronor(table.sums.requested)} · utbetalt {kronor(table.sums.paid)} · förbrukat {kronor(table.sums.used)} · återbetalt{' '}
+          {kronor(table.sums.repaid)} · återkrävt {kronor(table.sums.reclaimed)}
+        </p>
+      </section>
+      <section aria-labelledby="diff-heading">
+        <h2 id="diff-heading">Avvikelser att granska</h2>
+        <DisagreementList lines={lines} base={base} />
+      </section>
+      <section aria-labelledby="ledger-heading">
+        <h2 id="ledger-heading">Registret ({lines.length})</h2>
+        {lines.length ? <LedgerTable lines={lines} total={year.total_sek} base={base} /> : <p>Fördelningen är inte beräknad ännu.</p>}
+      </section>
+    </>
+  );
+}
