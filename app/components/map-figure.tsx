@@ -12,7 +12,7 @@ export function MapFigure({ map, heading }: { map: KommunMap; heading: string })
         {map.categories.map((c) => (
           <li key={c.key}>
             <span className="cmp-swatch" style={{ background: c.color }} aria-hidden="true" />
-            {c.label}: {c.count} kommuner
+            {c.label}: {c.count} {c.count === 1 ? 'kommun' : 'kommuner'}
           </li>
         ))}
       </ul>

@@ -109,10 +109,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-function mailMessage(what: string, r: { enqueued: number; alreadySent: number; noRecipient: number[] }) {
+function mailMessage(what: string, r: { enqueued: number; alreadySent: number; noRecipient: number[]; optedOut?: number }) {
   const parts = [`${r.enqueued} ${what} lades i utkorgen.`];
   if (r.alreadySent) parts.push(`${r.alreadySent} hade redan fått ${what === 'inbjudningar' ? 'inbjudan' : 'påminnelse i dag'}.`);
   if (r.noRecipient.length) parts.push(`${r.noRecipient.length} saknar e-postadress – lägg till kontakter under Kontakter.`);
+  if (r.optedOut) parts.push(`${r.optedOut} har avböjt påminnelser för omgången.`);
   return parts.join(' ');
 }
 
@@ -251,7 +252,11 @@ export default function RoundStatus() {
           </a>{' '}
           ·{' '}
           <a href={`${base}/export?format=csv`} download>
-            Svar som CSV
+            Svar som CSV (komma, för R, Python och LibreOffice)
+          </a>{' '}
+          ·{' '}
+          <a href={`${base}/export?format=csv&dialect=excel-sv`} download>
+            Svar som CSV för svenskt Excel (semikolon, decimalkomma)
           </a>{' '}
           ·{' '}
           <a href={`${base}/export?format=xlsx&labels=1`} download>

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { renderChartSvg } from '~/models/comparisons/chart.server';
+import { downloadChartSvg } from '~/models/comparisons/chart-download.server';
 import { ComparisonError, computeComparison } from '~/models/comparisons/compute.server';
 import { NOTE_SV } from '~/models/comparisons/labels';
 import { tableCsv, tableXlsx } from '~/models/comparisons/export.server';
@@ -34,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const { format } = query.data;
   const body =
-    format === 'svg' ? renderChartSvg(result, { standalone: true }) : format === 'csv' ? `\uFEFF${tableCsv(result)}` : new Uint8Array(await tableXlsx(result, `Källa: ${result.source}`, NOTE_SV));
+    format === 'svg' ? downloadChartSvg(result) : format === 'csv' ? `\uFEFF${tableCsv(result)}` : new Uint8Array(await tableXlsx(result, `Källa: ${result.source}`, NOTE_SV));
   return new Response(body, {
     headers: {
       'Content-Type': TYPES[format],

@@ -9,6 +9,7 @@ import styles from '~/styles/auth.css';
 import { appBaseUrl, getUser, homeOf, notBefore, safeRedirectPath, showSecretsInUi } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
 import { clientIp, hitRateLimit } from '~/utils/rate-limit.server';
 
 export const meta: MetaFunction = () => [{ title: 'Logga in – Enkätnav' }];
@@ -37,7 +38,7 @@ const formSchema = () =>
 type ActionData =
   | { state: 'invalid'; error: string; email: string }
   | { state: 'limited'; error: string; email: string }
-  | { state: 'sent'; demo: { link: string | null } | null };
+  | { state: 'sent'; demo: { link: string | null; note: string } | null };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
@@ -65,7 +66,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
   if (result.messageId) deliverSoon();
   await notBefore(started, 250);
-  return json<ActionData>({ state: 'sent', demo: showSecretsInUi() ? { link: result.link ?? null } : null });
+  return json<ActionData>({ state: 'sent', demo: showSecretsInUi() ? { link: result.link ?? null, note: demoMailNote(Boolean(getEnv().SMTP_URL)) } : null });
+}
+
+/** What really happens to the sign-in e-mail in demo mode: sent when SMTP_URL is set, else it stays in the outbox. */
+function demoMailNote(smtpConfigured: boolean): string {
+  return smtpConfigured
+    ? 'e-postservern (SMTP_URL) är inställd, så länken skickas också med e-post. Du kan använda den direkt här:'
+    : 'ingen e-postserver är inställd (SMTP_URL saknas), så inget e-postmeddelande skickas; det ligger kvar i utkorgen. Använd länken här:';
 }
 
 export default function SignIn() {
@@ -103,7 +111,7 @@ export default function SignIn() {
           {data.demo &&
             (data.demo.link ? (
               <p>
-                <strong>Demoläge:</strong> ingen e-post skickas. Använd länken här: <a href={data.demo.link}>Logga in med länken</a>
+                <strong>Demoläge:</strong> {data.demo.note} <a href={data.demo.link}>Logga in med länken</a>
               </p>
             ) : (
               <p>

@@ -18,9 +18,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!query.success) return notFound();
   const user = query.data.token !== undefined ? await userForFeedToken(db, query.data.token) : await getUser(request);
   if (!user || user.role !== 'respondent' || user.organisation_id === null) return notFound();
-  const inbox = await organisationInbox(db, user.organisation_id, { baseUrl: appBaseUrl(request) });
+  const baseUrl = appBaseUrl(request);
+  const inbox = await organisationInbox(db, user.organisation_id, { baseUrl });
   if (!inbox) return notFound();
-  return new Response(inboxCalendar(inbox), {
+  return new Response(inboxCalendar(inbox, baseUrl), {
     headers: {
       'Content-Type': 'text/calendar; charset=utf-8',
       'Content-Disposition': 'inline; filename="enkatnav-sista-svarsdagar.ics"',

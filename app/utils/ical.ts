@@ -24,6 +24,21 @@ export interface Calendar {
   events: CalendarEvent[];
 }
 
+/**
+ * A UID unique across installations (RFC 5545 §3.8.4.7 suggests `id@host`): the host of the
+ * installation's base URL (APP_URL), so two installations' event 7 never collide in a calendar.
+ * @example eventUid('assignment-7', 'https://enkatnav.example.se') // 'assignment-7@enkatnav.example.se'
+ */
+export function eventUid(localId: string, baseUrl: string): string {
+  let host = 'enkatnav.invalid';
+  try {
+    host = new URL(baseUrl).hostname || host;
+  } catch {
+    // An unparsable base URL never reaches here in practice (APP_URL is validated); keep a valid UID anyway.
+  }
+  return `${localId}@${host}`;
+}
+
 /** Escapes a TEXT value: backslash, semicolon, comma and newlines. */
 export function escapeText(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');

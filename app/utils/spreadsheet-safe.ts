@@ -4,6 +4,9 @@
  * when the file is opened. Such text gets a leading apostrophe, which spreadsheets show as plain
  * text. Numbers, booleans and null pass through unchanged, so "-5" the string is quoted but -5
  * the number is not.
+ *
+ * For CSV only: in XLSX a string cell is never evaluated, so writers there leave text as is
+ * (the apostrophe would show in the cell).
  * @example safeCell('=HYPERLINK("http://evil")') // "'=HYPERLINK(\"http://evil\")"
  */
 export function safeCell<T>(value: T): T | string {

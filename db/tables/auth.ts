@@ -62,6 +62,8 @@ export interface OutboxTable {
   /** At most one message per key, e.g. `reminder:<assignmentId>:<step>`. */
   dedupe_key: string | null;
   assignment_id: number | null;
+  /** JSON object of extra headers (e.g. List-Unsubscribe), or null. */
+  headers: ColumnType<string | null, string | null | undefined, string | null>;
   /** 1 when the body holds a secret (a sign-in link): it is erased once sent. */
   sensitive: ColumnType<number, number | undefined, number>;
   status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;

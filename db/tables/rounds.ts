@@ -41,6 +41,8 @@ export interface AssignmentTable {
   token_nonce: string;
   /** SHA-256 (hex) of the secret access token; the token itself is never stored. */
   token_hash: string;
+  /** Set when a recipient opted out of this assignment's reminders by the e-mail's unsubscribe link. */
+  reminders_opted_out_at: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   updated_at: string;
 }

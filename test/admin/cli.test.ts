@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,6 +75,39 @@ describe('round and contacts CLI', () => {
     expect(rows.map((r) => r.name).sort()).toEqual(['Anna Berg', 'Bo Ek']);
   });
 
+  it('round create --persons parses CSV (quoted names with commas, no quotes kept) and reads .xlsx as a spreadsheet', async () => {
+    const people = path.join(dir, 'people.csv');
+    fs.writeFileSync(people, '\uFEFFnamn,e-post\n"Berg, Anna",anna@lst.se\n"Ek ""Bosse"" Bo",bo@polisen.se\n');
+    const args = ['round', 'create', '--survey', 'samverkanspartner-2014', '--opens', '2014-09-01', '--closes', '2014-10-01'];
+    const res = await cli(t, ...args, '--title', 'CSV', '--persons', people, '--links-out', path.join(dir, 'l.csv'));
+    expect(res.code).toBe(0);
+    const rows = parse(fs.readFileSync(path.join(dir, 'l.csv'), 'utf8'), { columns: true }) as { name: string }[];
+    expect(rows.map((r) => r.name).sort()).toEqual(['Berg, Anna', 'Ek "Bosse" Bo']);
+
+    const xlsx = path.join(dir, 'people.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Personer');
+    ws.addRow(['E-post', 'Namn']);
+    ws.addRow(['cecilia@lst.se', 'Holm, Cecilia']);
+    ws.addRow(['dan@lst.se', 'Dan Ås']);
+    await wb.xlsx.writeFile(xlsx);
+    const fromXlsx = await cli(t, ...args, '--title', 'XLSX', '--persons', xlsx, '--links-out', path.join(dir, 'x.csv'));
+    expect(fromXlsx.code).toBe(0);
+    const xRows = parse(fs.readFileSync(path.join(dir, 'x.csv'), 'utf8'), { columns: true }) as { name: string }[];
+    expect(xRows.map((r) => r.name).sort()).toEqual(['Dan Ås', 'Holm, Cecilia']);
+    const persons = await t.db.selectFrom('assignments').select(['person_name', 'person_email']).where('person_email', 'like', '%@lst.se').orderBy('person_email').execute();
+    expect(persons).toEqual([
+      { person_name: 'Berg, Anna', person_email: 'anna@lst.se' },
+      { person_name: 'Holm, Cecilia', person_email: 'cecilia@lst.se' },
+      { person_name: 'Dan Ås', person_email: 'dan@lst.se' },
+    ]);
+
+    fs.writeFileSync(people, 'name,email\nAnna Berg\n');
+    const bad = await cli(t, ...args, '--title', 'Fel', '--persons', people);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/line 2: Anna Berg/);
+  });
+
   it('round status prints rates and per-assignment rows as table, JSON and CSV', async () => {
     const created = await cli(t, 'round', 'create', '--survey', 'oj-vinr-2019', '--title', 'ÖJ', '--opens', '2019-01-23', '--kind', 'kommun', '--lan', '03');
     const id = Number(created.stdout);
@@ -114,7 +148,7 @@ describe('round and contacts CLI', () => {
     expect(await t.db.selectFrom('outbox').select('id').where('kind', '=', 'reminder').execute()).toEqual([]);
 
     const real = await cli(t, 'round', 'remind', String(id));
-    expect(real.stdout).toBe('Queued 1 reminder(s); 0 already reminded today; 6 without an address.');
+    expect(real.stdout).toBe('Queued 1 reminder(s); 0 already reminded today; 6 without an address; 0 opted out of reminders.');
     expect(real.stderr).toMatch(/No address .*Enköping/);
     const again = await cli(t, 'round', 'remind', String(id));
     expect(again.stdout).toMatch(/^Queued 0 reminder\(s\); 1 already reminded today/);

@@ -197,6 +197,17 @@ describe('cookies and demo mode', () => {
     const data = await demo.json();
     expect(data.demo.link).toMatch(/^http:\/\/127\.0\.0\.1\/logga-in\/[A-Za-z0-9_-]{43}$/);
     expect((await outboxLinks(t)).at(-1)).toBe(data.demo.link);
+    expect(data.demo.note).toMatch(/SMTP_URL saknas\), så inget e-postmeddelande skickas/);
+  });
+
+  it('says in demo mode that the link is e-mailed too when SMTP_URL is set', async () => {
+    Object.assign(process.env, { ENKATNAV_DEMO: '1', SMTP_URL: 'smtp://127.0.0.1:2525' });
+    resetEnvForTests();
+    const b = browser();
+    const res = (await callAction(signInAction, '/logga-in', { headers: b.headers, form: { csrf: b.csrf, email: 'admin@demo.enkatnav.se' } })) as Response;
+    const { demo } = await res.json();
+    expect(demo.note).toMatch(/länken skickas också med e-post/);
+    expect(demo.note).not.toMatch(/inget e-postmeddelande skickas/);
   });
 
   it('the sign-in page loader gives a CSRF token', async () => {

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { escapeText, foldLine, serializeCalendar } from '~/utils/ical';
+import { escapeText, eventUid, foldLine, serializeCalendar } from '~/utils/ical';
 
 /** Undoes RFC 5545 folding: CRLF followed by one space or tab joins the lines. */
 const unfold = (text: string) => text.replace(/\r\n[ \t]/g, '');
 
 describe('iCalendar writer', () => {
+  it('makes UIDs from the installation host', () => {
+    expect(eventUid('assignment-7', 'https://enkatnav.example.se/')).toBe('assignment-7@enkatnav.example.se');
+    expect(eventUid('assignment-7', 'http://127.0.0.1:3000')).toBe('assignment-7@127.0.0.1');
+    expect(eventUid('assignment-7', 'not a url')).toBe('assignment-7@enkatnav.invalid');
+  });
+
   it('escapes backslash, semicolon, comma and every kind of newline in TEXT', () => {
     expect(escapeText('a\\b;c,d\ne\r\nf\rg')).toBe('a\\\\b\\;c\\,d\\ne\\nf\\ng');
     expect(escapeText('Återrapportering 2018: kommun')).toBe('Återrapportering 2018: kommun');

@@ -6,6 +6,7 @@ import { createRound, extendAssignment, findAssignmentByToken } from '~/models/r
 import * as calendarRoute from '~/routes/min-organisation.kalender[.]ics';
 import * as inboxRoute from '~/routes/min-organisation._index';
 import { setDb } from '~/utils/db.server';
+import { resetEnvForTests } from '~/utils/env.server';
 import { answerAndSubmit, setStatus } from '../admin/fixtures';
 import { signedIn, type TestSession } from '../auth/helpers';
 import { freshDb, type TestDb } from '../helpers/db';
@@ -118,7 +119,7 @@ describe('the organisation inbox', () => {
     const lines = text.replace(/\r\n[ \t]/g, '').split('\r\n');
     const uids = lines.filter((l) => l.startsWith('UID:'));
     expect(uids.sort()).toEqual(
-      [f.sthlmOj2019.id, f.report.assignments[0].id, f.oj2018.assignments[0].id].map((id) => `UID:assignment-${id}@enkatnav`).sort(),
+      [f.sthlmOj2019.id, f.report.assignments[0].id, f.oj2018.assignments[0].id].map((id) => `UID:assignment-${id}@localhost`).sort(),
     );
     expect(lines).toContain('SUMMARY:Sista svarsdag: Återrapportering 2018\\, kommuner\\; del 1');
     expect(lines).toContain('SUMMARY:Sista svarsdag: ÖJ 2018');
@@ -128,6 +129,23 @@ describe('the organisation inbox', () => {
     // The same feed for the signed-in session, and the UIDs are stable between fetches.
     const bySession = (await callLoader(calendarRoute.loader, '/min-organisation/kalender.ics', { headers: sthlm.headers })) as Response;
     expect(await bySession.text()).toBe(text);
+  });
+
+  it('UIDs carry the host of APP_URL, so two installations never share an event UID', async () => {
+    const f = await threeRounds(t.db);
+    const saved = process.env.APP_URL;
+    process.env.APP_URL = 'https://enkatnav.myndighet.se';
+    resetEnvForTests();
+    try {
+      const res = (await callLoader(calendarRoute.loader, `/min-organisation/kalender.ics?token=${feedToken(sthlm.user.id)}`)) as Response;
+      const lines = (await res.text()).replace(/\r\n[ \t]/g, '').split('\r\n');
+      expect(lines).toContain(`UID:assignment-${f.sthlmOj2019.id}@enkatnav.myndighet.se`);
+      expect(lines.filter((l) => l.startsWith('UID:')).every((l) => l.endsWith('@enkatnav.myndighet.se'))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.APP_URL;
+      else process.env.APP_URL = saved;
+      resetEnvForTests();
+    }
   });
 
   it('answers 404 to a wrong, foreign-shaped or stale feed token, and to no token without a session', async () => {

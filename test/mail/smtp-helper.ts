@@ -52,6 +52,14 @@ export function parseMail(raw: string, to: string[]): ReceivedMail {
   return { to, subject, text, raw };
 }
 
+/** One header of a raw message, unfolded (the first one of that name), or undefined. */
+export function mailHeader(raw: string, name: string): string | undefined {
+  const [head] = raw.split(/\r?\n\r?\n/);
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const escaped = name.replace(/[-]/g, '\\-');
+  return new RegExp(`^${escaped}: (.*)$`, 'im').exec(unfolded)?.[1]?.trim();
+}
+
 /**
  * A real SMTP server on 127.0.0.1 and a free port that keeps what it receives. It can refuse
  * mail with 451 (temporary) or 550 (permanent) to test retries.

@@ -13,7 +13,7 @@ app instances run their own loops: nothing is sent twice.
 Example crontab line: */5 * * * * cd /srv/enkatnav && npm run cli -- jobs run-due`,
   async run(ctx) {
     const report = await runDueJobs(ctx.db());
-    ctx.out(`Reminders queued: ${report.reminders.enqueued} (rounds with due steps: ${report.reminders.rounds}, already sent: ${report.reminders.alreadySent}, without address: ${report.reminders.noRecipient.length}).`);
+    ctx.out(`Reminders queued: ${report.reminders.enqueued} (rounds with due steps: ${report.reminders.rounds}, already sent: ${report.reminders.alreadySent}, without address: ${report.reminders.noRecipient.length}, opted out: ${report.reminders.optedOut}).`);
     ctx.out(
       report.delivery
         ? `E-mail: ${report.delivery.sent} sent, ${report.delivery.retrying} to retry later, ${report.delivery.failed} failed for good.`

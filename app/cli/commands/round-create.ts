@@ -10,10 +10,11 @@ import {
   DEFAULT_SCHEDULE,
   defaultDeadlineDate,
   parseAdminDate,
-  parsePersons,
   parseSchedule,
   selectTargets,
 } from '../../models/rounds/admin.server';
+import { personsFromFile } from '../../models/rounds/persons.server';
+import { TabularError } from '../../utils/tabular.server';
 import { accessLink, RoundInputError } from '../../models/rounds/rounds.server';
 import { getSurvey } from '../../models/surveys/surveys.server';
 import { safeCell } from '../../utils/spreadsheet-safe';
@@ -110,7 +111,9 @@ Options:
     let persons: { name: string; email: string }[] = [];
     if (meta.audience === 'person') {
       if (!o.persons) throw new UserError(`Survey ${meta.id} is answered by named persons: give --persons <file.csv> with name,email`);
-      const { persons: found, problems } = parsePersons((await readFile(o.persons)).toString('utf8').replace(/^\uFEFF/, ''));
+      const { persons: found, problems } = await personsFromFile(await readFile(o.persons), path.basename(o.persons)).catch((e: Error) => {
+        throw new UserError(e instanceof TabularError ? `${o.persons}: ${e.message}` : `Cannot read ${o.persons}: ${e.message}`);
+      });
       if (problems.length) throw new UserError(`Not name,email on line(s):\n${problems.map((p) => `  line ${p.line}: ${p.text}`).join('\n')}`);
       persons = found;
     } else {

@@ -26,10 +26,10 @@ Options:
     const report = await remindRound(db, roundId, { dryRun });
     if (dryRun) {
       for (const t of report.targets) ctx.out(`${t.assignmentId}\t${t.recipientName}\t${t.to.length ? t.to.join(', ') : '(no address)'}`);
-      ctx.err(`Dry run: ${report.targets.length - report.noRecipient.length} of ${report.targets.length} missing assignments would get a reminder; ${report.noRecipient.length} have no address.`);
+      ctx.err(`Dry run: ${report.targets.length - report.noRecipient.length} of ${report.targets.length} missing assignments would get a reminder; ${report.noRecipient.length} have no address; ${report.optedOut} opted out of reminders.`);
       return;
     }
-    ctx.out(`Queued ${report.enqueued} reminder(s); ${report.alreadySent} already reminded today; ${report.noRecipient.length} without an address.`);
+    ctx.out(`Queued ${report.enqueued} reminder(s); ${report.alreadySent} already reminded today; ${report.noRecipient.length} without an address; ${report.optedOut} opted out of reminders.`);
     if (report.noRecipient.length) {
       const names = new Map(report.targets.map((t) => [t.assignmentId, t.recipientName]));
       ctx.err(`No address (add contacts with \`contacts import\`): ${report.noRecipient.map((id) => names.get(id) ?? id).join(', ')}`);

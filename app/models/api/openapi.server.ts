@@ -153,15 +153,51 @@ const jsonSchema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: string, description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [String(s), json('Error', { 400: 'Bad request', 401: 'Missing, wrong or revoked token', 403: 'The role may not use this endpoint', 404: 'Not found', 413: 'Body too large' }[s] ?? 'Error')]));
+const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
+const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Bad request: a parameter or the body is invalid',
+  401: 'Missing, wrong or revoked token',
+  403: 'The role may not use this endpoint',
+  404: 'Not found',
+  413: 'Body too large',
+  415: 'The body is not sent as application/json',
+  500: 'The server could not answer',
+};
+const errorResponse = (status: number) => ({
+  description: ERROR_TEXT[status] ?? 'Error',
+  headers: { 'Cache-Control': header('CacheControlNoStore'), Vary: header('Vary'), ...(status === 401 ? { 'WWW-Authenticate': header('WWWAuthenticate') } : {}) },
+  content: { 'application/json': { schema: ref('Error') } },
+});
+const errors = (...statuses: number[]) => Object.fromEntries([...statuses, 500].map((s) => [String(s), errorResponse(s)]));
 const limitParams = [
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
   { name: 'cursor', in: 'query', description: 'page.nextCursor of the previous page', schema: { type: 'string' } },
 ];
 const idParam = (type: 'integer' | 'string') => ({ name: 'id', in: 'path', required: true, schema: { type } });
-const etagNote = 'Lists carry an ETag; send it back as If-None-Match to get 304 Not Modified when nothing changed.';
+const ifNoneMatch = { name: 'If-None-Match', in: 'header', description: 'The ETag of an earlier answer: 304 Not Modified when it still matches', schema: { type: 'string' } };
+const etagNote = 'Every GET answer carries an ETag; send it back as If-None-Match to get 304 Not Modified when nothing changed.';
+
+/** A GET that answers 200 with an ETag, or 304 for a matching If-None-Match. */
+function cachedGet(operationId: string, summary: string, schema: string, description: string, parameters: unknown[], errorStatuses: number[], extra: Record<string, unknown> = {}) {
+  return {
+    get: {
+      operationId,
+      summary,
+      parameters: [...parameters, ifNoneMatch],
+      responses: {
+        200: {
+          description,
+          headers: { ETag: header('ETag'), 'Cache-Control': header('CacheControl'), Vary: header('Vary') },
+          content: { 'application/json': { schema: ref(schema) } },
+        },
+        304: response('NotModified'),
+        ...errors(...errorStatuses),
+      },
+      ...extra,
+    },
+  };
+}
 
 let cached: Record<string, unknown> | undefined;
 
@@ -172,35 +208,62 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'Enkätnav API',
       version: '1.0.0',
-      description: `Read surveys, rounds and responses and compute comparisons. Authenticate with a personal token from /konto/api-nycklar: "Authorization: Bearer enk_…". Errors are JSON: {"error":{"code","message"}}. ${etagNote}`,
+      // No open licence has been chosen for Enkätnav; the document says so instead of implying one.
+      license: { name: 'Proprietary (no open licence granted)', identifier: 'LicenseRef-Proprietary' },
+      description: [
+        'Read surveys, rounds and responses and compute comparisons. Authenticate with a personal token from /konto/api-nycklar: "Authorization: Bearer enk_…".',
+        'Errors are JSON: {"error":{"code","message"}}.',
+        etagNote,
+        'A method a path does not list answers 405 with an Allow header (components.responses.MethodNotAllowed); a path under /api/v1 that is not listed answers 404 (components.responses.UnknownPath).',
+      ].join(' '),
     },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
     paths: {
-      '/surveys': { get: { summary: 'List surveys', parameters: limitParams, responses: { 200: json('SurveyPage', 'A page of surveys'), 304: { description: 'Not modified' }, ...errors(400, 401, 403) } } },
-      '/surveys/{id}': { get: { summary: 'A survey with its codebook', parameters: [idParam('string')], responses: { 200: json('Survey', 'The survey'), ...errors(401, 403, 404) } } },
-      '/rounds': { get: { summary: 'List rounds with response counts', parameters: limitParams, responses: { 200: json('RoundPage', 'A page of rounds'), 304: { description: 'Not modified' }, ...errors(400, 401, 403) } } },
-      '/rounds/{id}': { get: { summary: 'A round and its status: counts and response rates', parameters: [idParam('integer')], responses: { 200: json('Round', 'The round'), ...errors(401, 403, 404) } } },
-      '/rounds/{id}/responses': {
-        get: {
-          summary: 'The responses of a round (administrators only)',
-          parameters: [idParam('integer'), ...limitParams],
-          responses: { 200: json('ResponsePage', 'A page of assignments with their answers'), 304: { description: 'Not modified' }, ...errors(400, 401, 403, 404) },
-        },
-      },
+      '/surveys': cachedGet('listSurveys', 'List surveys', 'SurveyPage', 'A page of surveys', limitParams, [400, 401, 403]),
+      '/surveys/{id}': cachedGet('getSurvey', 'A survey with its codebook', 'Survey', 'The survey', [idParam('string')], [401, 403, 404]),
+      '/rounds': cachedGet('listRounds', 'List rounds with response counts', 'RoundPage', 'A page of rounds', limitParams, [400, 401, 403]),
+      '/rounds/{id}': cachedGet('getRound', 'A round and its status: counts and response rates', 'Round', 'The round', [idParam('integer')], [401, 403, 404]),
+      '/rounds/{id}/responses': cachedGet(
+        'listRoundResponses',
+        'The responses of a round (administrators only)',
+        'ResponsePage',
+        'A page of assignments with their answers',
+        [idParam('integer'), ...limitParams],
+        [400, 401, 403, 404],
+      ),
       '/comparisons': {
         post: {
+          operationId: 'computeComparison',
           summary: 'Compute a comparison from a definition (as in surveys/comparisons/*.json)',
           requestBody: { required: true, content: { 'application/json': { schema: ref('ComparisonDefinition') } } },
-          responses: { 200: json('ComparisonResult', 'The comparison'), ...errors(400, 401, 403, 413) },
+          responses: {
+            200: { description: 'The comparison (computed for each request: no ETag)', headers: { 'Cache-Control': header('CacheControl'), Vary: header('Vary') }, content: { 'application/json': { schema: ref('ComparisonResult') } } },
+            ...errors(400, 401, 403, 413, 415),
+          },
         },
       },
+      '/openapi.json': cachedGet('getOpenApiDocument', 'This document (no token needed)', 'OpenApiDocument', 'The OpenAPI 3.1 document', [], [], { security: [] }),
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token, enk_…' } },
+      headers: {
+        ETag: { description: 'A strong validator of the body (SHA-256)', required: true, schema: { type: 'string' } },
+        CacheControl: { description: '`private, no-cache`: a client may keep the answer but must revalidate it with If-None-Match', required: true, schema: { type: 'string' } },
+        CacheControlNoStore: { description: '`no-store`: errors are never cached', required: true, schema: { type: 'string' } },
+        Vary: { description: '`Authorization`: the answer depends on the token', required: true, schema: { type: 'string' } },
+        Allow: { description: 'The methods the path serves, e.g. `GET`', required: true, schema: { type: 'string' } },
+        WWWAuthenticate: { description: '`Bearer realm="enkatnav"`', required: true, schema: { type: 'string' } },
+      },
+      responses: {
+        NotModified: { description: 'Not modified: the If-None-Match ETag still matches; no body', headers: { ETag: header('ETag'), 'Cache-Control': header('CacheControl'), Vary: header('Vary') } },
+        MethodNotAllowed: { description: 'The path does not serve this method', headers: { Allow: header('Allow'), 'Cache-Control': header('CacheControlNoStore'), Vary: header('Vary') }, content: { 'application/json': { schema: ref('Error') } } },
+        UnknownPath: { description: 'No endpoint at this path under /api/v1', headers: { 'Cache-Control': header('CacheControlNoStore'), Vary: header('Vary') }, content: { 'application/json': { schema: ref('Error') } } },
+      },
       schemas: {
         ...Object.fromEntries(Object.entries(API_SCHEMAS).map(([name, s]) => [name, jsonSchema(s)])),
         ComparisonDefinition: jsonSchema(definitionSchema, 'input'),
+        OpenApiDocument: { type: 'object', required: ['openapi', 'info', 'paths'], properties: { openapi: { const: '3.1.0' } } },
       },
     },
   };

@@ -66,6 +66,13 @@ export function renderChartSvg(result: ComparisonResult, options: { standalone?:
     el.removeAttribute('aria-label');
     el.removeAttribute('aria-description');
   }
+  // Plot writes font-variant="tabular-nums", which is not a value of SVG's font-variant
+  // attribute (normal | small-caps): validators reject it. The same wish as valid CSS:
+  for (const el of Array.from(svg.querySelectorAll('[font-variant]'))) {
+    const value = el.getAttribute('font-variant')!;
+    el.removeAttribute('font-variant');
+    if (value !== 'normal' && value !== 'small-caps') el.setAttribute('style', `${el.getAttribute('style') ? `${el.getAttribute('style')};` : ''}font-variant-numeric:${value}`);
+  }
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', `${result.title}. Stapeldiagram i procent per grupp; värdena finns i tabellen.`);
   const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');

@@ -58,7 +58,8 @@ export async function tableXlsx(result: ComparisonResult, sourceLine: string, no
   ws.addRow([note]);
   ws.addRow([]);
   ws.addRow(columns).font = { bold: true };
-  for (const r of rows) ws.addRow(columns.map((c) => safeRow(r)[c]));
+  // String cells are never formulas in XLSX: no formula guard, so no visible apostrophe.
+  for (const r of rows) ws.addRow(columns.map((c) => r[c]));
   // Percentages keep the figure's decimals; Excel shows them with the reader's decimal sign
   // (a comma in Swedish), since the cells are numbers, not text.
   const format = result.precision ? `0.${'0'.repeat(result.precision)}` : '0';

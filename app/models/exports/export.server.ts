@@ -5,18 +5,15 @@
  * safeCell against formula injection; numbers stay numbers.
  * @example await writeExport(db, await resolveExportScope(db, { surveyId: 'oj-vinr-2019' }), { format: 'xlsx' }, fs.createWriteStream('svar.xlsx'))
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import type { Database, Round } from '../../../db/schema';
 import { STATUS_LABELS } from '~/utils/admin-labels';
 import { safeCell } from '~/utils/spreadsheet-safe';
 import { questionColumns, type CellValue } from './columns.server';
+import { TRUNCATION_MARKER, XLSX_CELL_LIMIT, XLSX_DATE_FORMAT, writeCsv, writeXlsx, type CsvDialect } from './writers.server';
 import { getCodebook, getSurvey, getSurveys, type LoadedSurvey } from '../surveys/surveys.server';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -99,6 +96,8 @@ interface FixedColumn {
   key: string;
   describe: string;
   cell: (r: ResponseRow, labels: boolean) => CellValue;
+  /** An ISO timestamp: a date cell in XLSX. */
+  date?: boolean;
 }
 
 function fixedColumns(survey: LoadedSurvey): FixedColumn[] {
@@ -122,15 +121,17 @@ function fixedColumns(survey: LoadedSurvey): FixedColumn[] {
     { key: 'kommungrupp2017', describe: 'SKR:s kommungrupp 2017', cell: (r) => r.kg2017 },
     { key: 'kommungrupp2023', describe: 'SKR:s kommungrupp 2023', cell: (r) => r.kg2023 },
     { key: 'status', describe: 'not_started, draft, submitted eller reopened (med etiketter: på svenska)', cell: (r, labels) => (labels ? STATUS_LABELS[r.status] : r.status) },
-    { key: 'submitted_at', describe: 'inskickat (UTC, ISO 8601)', cell: (r) => r.submitted_at },
+    { key: 'submitted_at', describe: 'inskickat', cell: (r) => r.submitted_at, date: true },
     { key: 'submitted_by', describe: 'inskickat av', cell: (r) => r.submitted_by },
-    { key: 'last_saved_at', describe: 'senast sparat (UTC, ISO 8601)', cell: (r) => r.last_saved_at },
+    { key: 'last_saved_at', describe: 'senast sparat', cell: (r) => r.last_saved_at, date: true },
     { key: 'version', describe: 'svarets version (antal sparningar)', cell: (r) => r.version },
   ];
 }
 
 export interface ExportOptions {
   format: ExportFormat;
+  /** CSV only: `rfc4180` (default) or `excel-sv` (`;`, decimal comma) for Swedish Excel. */
+  dialect?: CsvDialect;
   /** Swedish labels instead of choice keys in the cells. */
   labels?: boolean;
   /** Responses read per query (default 1000); tests make it small to cross page boundaries. */
@@ -167,7 +168,8 @@ export function exportLayout(scope: ExportScope, labels = false) {
   const fixed = fixedColumns(scope.survey);
   const questions = questionColumns(scope.survey, getCodebook(scope.survey));
   const headers = [...fixed.map((c) => c.key), ...questions.map((c) => c.key)];
-  const toCells = (r: ResponseRow): CellValue[] => {
+  const dateColumns = new Set(fixed.flatMap((c, i) => (c.date ? [i] : [])));
+  const toCells = (r: ResponseRow, guardFormulas: boolean): CellValue[] => {
     let answers: Record<string, unknown> = {};
     try {
       answers = JSON.parse(r.data) as Record<string, unknown>;
@@ -176,32 +178,9 @@ export function exportLayout(scope: ExportScope, labels = false) {
     }
     const cells: CellValue[] = fixed.map((c) => c.cell(r, labels));
     for (const c of questions) cells.push(c.cell(answers, labels));
-    return cells.map((v) => safeCell(v));
+    return guardFormulas ? cells.map((v) => safeCell(v)) : cells;
   };
-  return { fixed, questions, headers, toCells };
-}
-
-/**
- * exceljs's streaming writer ignores backpressure: committed rows are pushed into the zip
- * (deflate runs on the thread pool) without waiting, and reading the database with
- * better-sqlite3 never yields to the event loop, so a fast producer would buffer the whole
- * file in memory. We let the zip and the output catch up after every few hundred rows.
- * This looks at exceljs 4.4 internals (the sheet's StreamBuf and its pipes); if they change,
- * pending() reads 0 and we still yield once per batch.
- */
-async function caughtUp(sheet: unknown, out: Writable) {
-  type Pipe = { writableLength?: number; _writableState?: { length?: number } };
-  const pending = () => {
-    const stream = (sheet as { _stream?: { buffers?: { length?: number }[]; pipes?: Pipe[] } })._stream;
-    let bytes = 0;
-    for (const b of stream?.buffers ?? []) bytes += b.length ?? 0;
-    // archiver's entry stream is a readable-stream v2 PassThrough: no writableLength.
-    for (const p of stream?.pipes ?? []) bytes += p.writableLength ?? p._writableState?.length ?? 0;
-    return bytes;
-  };
-  do await new Promise((resolve) => setImmediate(resolve));
-  while (pending() > 2 ** 20);
-  if (out.writableNeedDrain) await once(out, 'drain');
+  return { fixed, questions, headers, dateColumns, toCells };
 }
 
 /** Writes the export to `out` and ends it; resolves with the number of responses written. */
@@ -209,59 +188,12 @@ export async function writeExport(db: Kysely<Database>, scope: ExportScope, opti
   const layout = exportLayout(scope, options.labels);
   const pages = responsePages(db, scope, options.pageSize);
   const collect = garbageCollector(options.collectGarbage);
-  return options.format === 'csv' ? writeCsv(pages, layout, out, collect) : writeXlsx(pages, scope, layout, out, collect);
+  return options.format === 'csv'
+    ? writeCsv(pages, layout, out, collect, options.dialect ?? 'rfc4180')
+    : writeXlsx(pages, layout, codebookRows(scope, layout), out, collect);
 }
 
 type Layout = ReturnType<typeof exportLayout>;
-
-async function writeCsv(pages: AsyncGenerator<ResponseRow[]>, layout: Layout, out: Writable, collect: (count: number) => void): Promise<number> {
-  // BOM so Excel reads UTF-8 (å, ä, ö) correctly.
-  const csv = stringify({ bom: true, header: true, columns: layout.headers.map(safeCell) as string[] });
-  const done = pipeline(csv, out);
-  let count = 0;
-  try {
-    for await (const page of pages) {
-      for (const r of page) {
-        if (!csv.write(layout.toCells(r))) await once(csv, 'drain');
-        collect(++count);
-      }
-    }
-    csv.end();
-  } catch (e) {
-    csv.destroy(e as Error);
-  }
-  await done;
-  return count;
-}
-
-/** Empty cells as holes: exceljs skips holes, but builds (and then drops) a cell for every null. */
-function sparse(cells: CellValue[]): CellValue[] {
-  const out: CellValue[] = [];
-  for (let i = 0; i < cells.length; i++) if (cells[i] !== null) out[i] = cells[i];
-  return out;
-}
-
-async function writeXlsx(pages: AsyncGenerator<ResponseRow[]>, scope: ExportScope, layout: Layout, out: Writable, collect: (count: number) => void): Promise<number> {
-  // No shared strings or styles: both would be kept in memory until the end.
-  // Fast deflate: level 1 makes the file ~25 % larger but compresses several times faster.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false, zip: { zlib: { level: 1 } } });
-  const sheet = workbook.addWorksheet('Svar', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.addRow(layout.headers.map(safeCell)).commit();
-  let count = 0;
-  for await (const page of pages) {
-    for (const r of page) {
-      sheet.addRow(sparse(layout.toCells(r))).commit();
-      if (++count % 250 === 0) await caughtUp(sheet, out);
-      collect(count);
-    }
-  }
-  sheet.commit();
-  const book = workbook.addWorksheet('Kodbok');
-  for (const row of codebookRows(scope, layout)) book.addRow(row.map(safeCell)).commit();
-  book.commit();
-  await workbook.commit();
-  return count;
-}
 
 const pairs = (list: { value: string; label: string }[] | null | undefined) => (list ?? []).map((o) => `${o.value}=${o.label}`).join('; ');
 
@@ -269,12 +201,19 @@ const pairs = (list: { value: string; label: string }[] | null | undefined) => (
 export function codebookRows(scope: ExportScope, layout: Layout): (string | null)[][] {
   const id = scope.survey.meta.id;
   const rows: (string | null)[][] = [['column', 'key', 'question', 'type', 'kind', 'cell', 'options', 'survey_id']];
-  for (const c of layout.fixed) rows.push([c.key, null, null, null, null, c.describe, null, id]);
+  const dated = (c: FixedColumn) => (c.date ? `${c.describe}: datum och tid i svensk tid (Europe/Stockholm), cellformat ${XLSX_DATE_FORMAT}; i CSV UTC, ISO 8601` : c.describe);
+  for (const c of layout.fixed) rows.push([c.key, null, null, null, null, dated(c), null, id]);
   for (const c of layout.questions) {
     const e = c.entry;
     const options = e.type === 'matrixdropdown' ? (e.columns ?? []).map((col) => `${col.name}: ${pairs(col.options)}`).join(' | ') : pairs(e.options);
     rows.push([c.key, e.key, e.text, e.type, e.kind, c.describe, options || null, e.surveyId]);
   }
+  rows.push([]);
+  rows.push([
+    'Obs',
+    null,
+    `En Excel-cell rymmer högst ${XLSX_CELL_LIMIT.toLocaleString('sv-SE')} tecken. Längre text avkortas i XLSX och slutar då med "${TRUNCATION_MARKER.trim()}"; CSV-exporten har hela texten.`,
+  ]);
   return rows;
 }
 

@@ -6,7 +6,19 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string | null;
+  /** Extra headers for this message, e.g. `List-Unsubscribe`. */
+  headers?: Record<string, string> | null;
 }
+
+/**
+ * Headers on every message the app sends: all of them are automated (invitations, reminders,
+ * sign-in links, receipts). RFC 3834 `Auto-Submitted` keeps vacation responders and ticket
+ * systems from answering; `X-Auto-Response-Suppress` asks the same of Exchange.
+ */
+export const AUTOMATED_HEADERS: Readonly<Record<string, string>> = {
+  'Auto-Submitted': 'auto-generated',
+  'X-Auto-Response-Suppress': 'All',
+};
 
 /** Sends one message or throws. The outbox retries on throw. */
 export interface Mailer {
@@ -33,7 +45,14 @@ export function smtpMailer(url: string, from: string): Mailer {
   });
   return {
     async send(message) {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html ?? undefined });
+      await transport.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html ?? undefined,
+        headers: { ...message.headers, ...AUTOMATED_HEADERS },
+      });
     },
     close: () => transport.close(),
   };

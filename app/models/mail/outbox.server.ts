@@ -16,6 +16,8 @@ export interface NewMessage {
   /** At most one message is ever enqueued per key, e.g. `reminder:<assignmentId>:<step>`. */
   dedupeKey?: string | null;
   assignmentId?: number | null;
+  /** Extra headers, e.g. `List-Unsubscribe` (Auto-Submitted is added to every message by the mailer). */
+  headers?: Record<string, string> | null;
   /** The body holds a secret (a sign-in link): it is shown only outside production and erased once sent. */
   sensitive?: boolean;
 }
@@ -58,6 +60,7 @@ function outboxRow(message: NewMessage, now: Date) {
     text_body: message.text,
     html_body: message.html ?? null,
     dedupe_key: message.dedupeKey ?? null,
+    headers: message.headers && Object.keys(message.headers).length ? JSON.stringify(message.headers) : null,
     assignment_id: message.assignmentId ?? null,
     sensitive: message.sensitive ? 1 : 0,
     status: 'queued' as const,
@@ -143,6 +146,18 @@ async function markFailedAttempt(db: Kysely<Database>, message: OutboxMessage, w
     .execute();
 }
 
+/** The stored extra headers of a message; unreadable JSON (never written by us) counts as none. */
+function storedHeaders(message: OutboxMessage): Record<string, string> | null {
+  if (!message.headers) return null;
+  try {
+    const parsed: unknown = JSON.parse(message.headers);
+    if (!parsed || typeof parsed !== 'object') return null;
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return null;
+  }
+}
+
 export interface DeliveryReport {
   sent: number;
   retrying: number;
@@ -171,7 +186,7 @@ export async function deliverDueMessages(
     if (claimed.length === 0) break;
     const deliver = async (message: OutboxMessage) => {
       try {
-        await mailer.send({ to: message.to_address, subject: message.subject, text: message.text_body, html: message.html_body });
+        await mailer.send({ to: message.to_address, subject: message.subject, text: message.text_body, html: message.html_body, headers: storedHeaders(message) });
         await markSent(db, message, workerId, now);
         report.sent++;
       } catch (error) {

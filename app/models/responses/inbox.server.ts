@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AssignmentStatus, Database, Organisation, User } from '../../../db/schema';
-import { serializeCalendar } from '~/utils/ical';
+import { eventUid, serializeCalendar } from '~/utils/ical';
 import { hmac, safeEqual } from '~/utils/secrets.server';
 import { accessLink, deadlineOf } from '../rounds/rounds.server';
 import { getSurvey } from '../surveys/surveys.server';
@@ -155,13 +155,16 @@ export function stockholmDay(iso: string): string {
   return new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
 }
 
-/** The inbox's deadlines as an iCalendar feed: one all-day event per assignment on its deadline day. */
-export function inboxCalendar(inbox: Inbox): string {
+/**
+ * The inbox's deadlines as an iCalendar feed: one all-day event per assignment on its deadline
+ * day. `baseUrl` is the installation's (APP_URL): its host makes the UIDs unique across installations.
+ */
+export function inboxCalendar(inbox: Inbox, baseUrl: string): string {
   return serializeCalendar({
     prodId: '-//Enkätnav//Sista svarsdagar//SV',
     name: `Enkätnav: ${inbox.organisation.name}`,
     events: [...inbox.open, ...inbox.past].map((item) => ({
-      uid: `assignment-${item.assignmentId}@enkatnav`,
+      uid: eventUid(`assignment-${item.assignmentId}`, baseUrl),
       date: stockholmDay(item.deadline),
       summary: `Sista svarsdag: ${item.roundTitle}`,
       description: `${item.surveyTitle}\nStatus: ${item.statusLabel}\nFormulär: ${item.formLink}`,

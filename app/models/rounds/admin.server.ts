@@ -3,7 +3,7 @@ import { inTransaction } from '../../../db/dialect';
 import type { Database, OrganisationKind } from '../../../db/schema';
 import { readTabular } from '~/utils/tabular.server';
 import { audit, type Actor } from '../auth/audit.server';
-import { closeRound, createRound, extendAssignment, extendRound, type CreateRoundInput, type PersonInvite } from './rounds.server';
+import { closeRound, createRound, extendAssignment, extendRound, type CreateRoundInput } from './rounds.server';
 
 /**
  * The administrator's side of rounds: choosing targets, parsing pasted codes and persons,
@@ -94,25 +94,6 @@ export async function audienceProblem(
   }
   if (wrong.size === 0) return undefined;
   return { kinds: [...wrong.keys()], count: [...wrong.values()].reduce((a, b) => a + b, 0) };
-}
-
-/**
- * Invited persons from pasted lines `name,email` (or `;` or a tab between). A line that is
- * not name + valid e-mail is returned as a problem with its line number.
- * @example parsePersons('Anna Berg, anna@example.se') // { persons: [{ name: 'Anna Berg', email: 'anna@example.se' }], problems: [] }
- */
-export function parsePersons(text: string): { persons: PersonInvite[]; problems: { line: number; text: string }[] } {
-  const persons: PersonInvite[] = [];
-  const problems: { line: number; text: string }[] = [];
-  text.split(/\r?\n/).forEach((rawLine, i) => {
-    const line = rawLine.trim();
-    if (!line) return;
-    const [name = '', email = ''] = line.split(/\s*[,;\t]\s*/);
-    if (i === 0 && /^(name|namn)$/i.test(name) && /^(e-?mail|e-?post)$/i.test(email)) return;
-    if (!name || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.push({ line: i + 1, text: line });
-    else if (!persons.some((p) => p.email === email.toLowerCase())) persons.push({ name, email: email.toLowerCase() });
-  });
-  return { persons, problems };
 }
 
 /** Reminder days relative to the deadline from text like "-14, -3, 2"; undefined when invalid. */

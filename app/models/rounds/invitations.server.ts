@@ -4,6 +4,7 @@ import { invitationEmail, reminderEmail } from '../mail/templates.server';
 import { enqueueMessages } from '../mail/outbox.server';
 import { accessLink, deadlineOf } from './rounds.server';
 import { getSurvey } from '../surveys/surveys.server';
+import { unsubscribeHeaders } from './unsubscribe.server';
 
 /** One assignment with everything an invitation or a reminder needs. */
 export interface MailTarget {
@@ -18,6 +19,8 @@ export interface MailTarget {
   surveyTitle: string;
   contactText: string | null;
   link: string;
+  /** The recipient followed the unsubscribe link: no more reminders in this round. */
+  remindersOptedOut: boolean;
 }
 
 /**
@@ -30,7 +33,7 @@ export async function loadMailTargets(db: Kysely<Database>, roundId: number, opt
   let query = db
     .selectFrom('assignments as a')
     .leftJoin('organisations as o', 'o.id', 'a.organisation_id')
-    .select(['a.id', 'a.token_nonce', 'a.status', 'a.extended_until', 'a.organisation_id', 'a.person_name', 'a.person_email', 'o.name as org_name'])
+    .select(['a.id', 'a.token_nonce', 'a.status', 'a.extended_until', 'a.organisation_id', 'a.person_name', 'a.person_email', 'a.reminders_opted_out_at', 'o.name as org_name'])
     .where('a.round_id', '=', roundId);
   // Members of a joint report are covered by their lead: no invitation or reminder of their own.
   if (options.onlyMissing)
@@ -64,6 +67,7 @@ export async function loadMailTargets(db: Kysely<Database>, roundId: number, opt
     surveyTitle,
     contactText: round.contact_text,
     link: accessLink(a),
+    remindersOptedOut: a.reminders_opted_out_at !== null,
   }));
 }
 
@@ -86,6 +90,8 @@ export interface SendReport {
   alreadySent: number;
   /** Assignments without any address (no contacts): listed for the administrator. */
   noRecipient: number[];
+  /** Reminders not sent because the recipient opted out of this round's reminders. */
+  optedOut: number;
 }
 
 /** Enqueues one invitation or reminder per target, at most once per dedupe key. */
@@ -97,11 +103,12 @@ export async function enqueueForTargets(
   stepDays: (t: MailTarget) => number | null,
   now: Date,
 ): Promise<SendReport> {
-  const report: SendReport = { enqueued: 0, alreadySent: 0, noRecipient: [] };
+  const report: SendReport = { enqueued: 0, alreadySent: 0, noRecipient: [], optedOut: 0 };
   const used = targets.length ? await usedDedupeKeys(db, targets[0].roundId, kind) : new Set<string>();
   const todo: MailTarget[] = [];
   for (const t of targets) {
-    if (used.has(keyOf(t))) report.alreadySent++;
+    if (kind === 'reminder' && t.remindersOptedOut) report.optedOut++;
+    else if (used.has(keyOf(t))) report.alreadySent++;
     else if (t.to.length === 0) report.noRecipient.push(t.assignmentId);
     else todo.push(t);
   }
@@ -110,7 +117,7 @@ export async function enqueueForTargets(
   for (let i = 0; i < todo.length; i += CHUNK) {
     const messages = todo.slice(i, i + CHUNK).map((t) => {
       const mail = kind === 'invitation' ? invitationEmail(t) : reminderEmail({ ...t, daysFromDeadline: stepDays(t) });
-      return { to: t.to, subject: mail.subject, text: mail.text, html: mail.html, kind, dedupeKey: keyOf(t), assignmentId: t.assignmentId };
+      return { to: t.to, subject: mail.subject, text: mail.text, html: mail.html, kind, dedupeKey: keyOf(t), assignmentId: t.assignmentId, headers: unsubscribeHeaders(t.assignmentId) };
     });
     const created = await enqueueMessages(db, messages, now);
     report.enqueued += created;

@@ -22,9 +22,10 @@ const EXPORT_COLUMNS = [
 
 type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number][0], string | number>;
 
-function exportRecords(rows: StatusRow[], statusLabels: Record<string, string>): ExportRecord[] {
+function exportRecords(rows: StatusRow[], statusLabels: Record<string, string>, guardFormulas: boolean): ExportRecord[] {
+  const guard = guardFormulas ? safeRow : <T,>(row: T) => row;
   return rows.map((r) =>
-    safeRow({
+    guard({
       code: r.code ?? '',
       name: r.name,
       lan: r.lanCode ?? '',
@@ -42,7 +43,7 @@ function exportRecords(rows: StatusRow[], statusLabels: Record<string, string>):
 
 /** The missing list as CSV (UTF-8 with BOM so Excel reads å/ä/ö), formula-safe. */
 export function missingListCsv(rows: StatusRow[], statusLabels: Record<string, string>): string {
-  const body = stringify(exportRecords(rows, statusLabels), {
+  const body = stringify(exportRecords(rows, statusLabels, true), {
     header: true,
     columns: EXPORT_COLUMNS.map(([key, header]) => ({ key, header })),
   });
@@ -57,7 +58,7 @@ export async function missingListXlsx(rows: StatusRow[], statusLabels: Record<st
   sheet.columns = EXPORT_COLUMNS.map(([key, header]) => ({ key, header, width: key === 'name' || key.startsWith('contact') ? 32 : 14 }));
   sheet.getRow(1).font = { bold: true };
   // Strings are written as strings (never formulas): ExcelJS only makes a formula from an object.
-  for (const record of exportRecords(rows, statusLabels)) sheet.addRow(record);
+  for (const record of exportRecords(rows, statusLabels, false)) sheet.addRow(record);
   workbook.title = title;
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

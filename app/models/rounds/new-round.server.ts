@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, OrganisationKind } from '../../../db/schema';
-import { readTabular } from '~/utils/tabular.server';
-import { audienceProblem, codesFromFile, parseAdminDate, parseCodes, parsePersons, parseSchedule, selectTargets } from './admin.server';
+import { audienceProblem, codesFromFile, parseAdminDate, parseCodes, parseSchedule, selectTargets } from './admin.server';
+import { parsePersons, personsFromFile } from './persons.server';
 import type { CreateRoundInput, PersonInvite } from './rounds.server';
 
 /**
@@ -61,9 +61,12 @@ export async function checkNewRound(
   let organisationIds: number[] = [];
   let persons: PersonInvite[] = [];
   if (audience === 'person') {
-    let text = form.persons;
-    if (form.personsFile) text += `\n${await personsTextFromFile(form.personsFile).catch(() => '')}`;
-    const parsed = parsePersons(text);
+    const parsed = parsePersons(form.persons);
+    if (form.personsFile) {
+      const fromFile = await personsFromFile(form.personsFile.bytes, form.personsFile.name).catch(() => ({ persons: [], problems: [{ line: 1, text: `Filen ${form.personsFile!.name} kunde inte läsas som CSV eller XLSX` }] }));
+      for (const p of fromFile.persons) if (!parsed.persons.some((q) => q.email === p.email)) parsed.persons.push(p);
+      parsed.problems.push(...fromFile.problems);
+    }
     persons = parsed.persons;
     preview = { count: persons.length, unknownCodes: [], badPersonLines: parsed.problems, sample: persons.slice(0, 8).map((p) => p.name) };
     if (parsed.problems.length) errors.persons = `${parsed.problems.length} rader är inte namn och e-postadress; rätta eller ta bort dem.`;
@@ -106,12 +109,4 @@ export async function checkNewRound(
       persons,
     },
   };
-}
-
-/** name,email rows from an uploaded CSV/XLSX as pasted-text lines. */
-async function personsTextFromFile(file: { bytes: Buffer; name: string }): Promise<string> {
-  const table = await readTabular(file.bytes, file.name);
-  const name = table.headers.find((h) => /^(name|namn)$/i.test(h.trim())) ?? table.headers[0];
-  const email = table.headers.find((h) => /^(e-?mail|e-?post)$/i.test(h.trim())) ?? table.headers[1];
-  return table.rows.map((r) => `${r.cells[name] ?? ''},${r.cells[email] ?? ''}`).join('\n');
 }

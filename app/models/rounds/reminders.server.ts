@@ -49,7 +49,7 @@ export async function sendDueReminders(db: Kysely<Database>, now = new Date()): 
     .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>', stamp)]))
     .orderBy('id')
     .execute();
-  const total: ReminderRunReport = { rounds: 0, enqueued: 0, alreadySent: 0, noRecipient: [] };
+  const total: ReminderRunReport = { rounds: 0, enqueued: 0, alreadySent: 0, noRecipient: [], optedOut: 0 };
   for (const round of rounds) {
     const schedule = reminderSchedule(round);
     if (schedule.length === 0) continue;
@@ -73,6 +73,7 @@ export async function sendDueReminders(db: Kysely<Database>, now = new Date()): 
     total.enqueued += report.enqueued;
     total.alreadySent += report.alreadySent;
     total.noRecipient.push(...report.noRecipient);
+    total.optedOut += report.optedOut;
   }
   return total;
 }
@@ -90,12 +91,14 @@ export interface ManualReminderReport extends SendReport {
  */
 export async function remindRound(db: Kysely<Database>, roundId: number, options: { now?: Date; dryRun?: boolean } = {}): Promise<ManualReminderReport> {
   const now = options.now ?? new Date();
-  const targets = await loadMailTargets(db, roundId, { onlyMissing: true });
+  const all = await loadMailTargets(db, roundId, { onlyMissing: true });
+  const targets = all.filter((t) => !t.remindersOptedOut);
+  const optedOut = all.length - targets.length;
   // The day as seen in Sweden, e.g. manual-2019-03-04.
   const step = `manual-${new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(now)}`;
   if (options.dryRun) {
-    return { targets, enqueued: 0, alreadySent: 0, noRecipient: targets.filter((t) => t.to.length === 0).map((t) => t.assignmentId) };
+    return { targets, enqueued: 0, alreadySent: 0, noRecipient: targets.filter((t) => t.to.length === 0).map((t) => t.assignmentId), optedOut };
   }
   const report = await enqueueForTargets(db, targets, 'reminder', (t) => reminderKey(t.assignmentId, step), (t) => Math.round((now.getTime() - Date.parse(t.deadline)) / DAY_MS), now);
-  return { ...report, targets };
+  return { ...report, optedOut, targets };
 }
