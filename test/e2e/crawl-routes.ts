@@ -11,6 +11,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { accessToken } from '../../app/models/rounds/rounds.server';
+import { unsubscribeToken } from '../../app/models/rounds/unsubscribe.server';
 
 export const ROLES = ['anonymous', 'respondent-link', 'respondent-user', 'admin', 'evaluator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -22,6 +23,8 @@ export interface DemoIds {
   submittedAssignmentId: number;
   /** Link token of an assignment with a saved draft: the open form with answers. */
   draftToken: string;
+  /** The assignment behind draftToken (its reminder opt-out link). */
+  draftAssignmentId: number;
   /** Link token of a submitted response: the receipt and the locked form. */
   submittedToken: string;
   surveyId: string;
@@ -47,6 +50,7 @@ const LINK: readonly Role[] = ['respondent-link'];
 // crawl requests them and requires an answer below 500, but does not render them.
 export const RECIPES: Record<string, Recipe> = {
   'routes/$': { params: () => ({ '*': 'finns-inte' }) },
+  'routes/avregistrera.$token': { params: (d) => ({ token: unsubscribeToken(d.draftAssignmentId) }), roles: LINK },
   'routes/admin.enkater.$id': { params: () => ({ id: 'oj-vinr-2020' }) },
   'routes/admin.medel.$yearId._index': { params: (d) => ({ yearId: d.grantYearId }) },
   'routes/admin.medel.$yearId.fordelning[.]xlsx': { params: (d) => ({ yearId: d.grantYearId }) },
@@ -89,6 +93,7 @@ export async function demoIds(db: Kysely<Database>): Promise<DemoIds> {
     roundId: round.id,
     submittedAssignmentId: submitted.id,
     draftToken: accessToken(draft),
+    draftAssignmentId: draft.id,
     submittedToken: accessToken(submitted),
     surveyId: 'oj-vinr-2019',
     comparisonId: 'file-figur-5-fortbildning',
