@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import type { ComparisonResult, GroupResult } from '~/models/comparisons/compute.server';
 import { NOTE_SV, TEST_LABELS_SV } from '~/models/comparisons/labels';
+import { formatPercentSv } from '~/models/comparisons/policy';
 
 export interface ChartPayload {
   result: ComparisonResult;
@@ -67,7 +68,7 @@ export function ComparisonTable({ result, caption }: { result: ComparisonResult;
                           <Suppressed />
                         ) : (
                           <>
-                            {g.counts[v.key]} / {g.percent[v.key] === null ? '–' : `${fmt(g.percent[v.key])} %`}
+                            {g.counts[v.key]} / {g.percent[v.key] === null ? '–' : `${formatPercentSv(g.percent[v.key], result.precision)} %`}
                           </>
                         )}
                       </td>
