@@ -96,8 +96,9 @@ export async function runCli(
     };
     if (command.readsSurveys) {
       // Versions published from /admin/enkater live in the database: every reader sees them too.
+      // Before `setup` there is no such table yet: the built-in files alone, as before.
       const { syncPublishedSurveys } = await import('../models/surveys/versions.server');
-      await syncPublishedSurveys(ctx.db());
+      await syncPublishedSurveys(ctx.db()).catch(() => undefined);
     }
     const code = await command.run(ctx);
     return typeof code === 'number' ? code : 0;
