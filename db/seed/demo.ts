@@ -6,6 +6,8 @@ import { compareDemo } from './demo-compare';
 import { reportsDemo } from './demo-reports';
 import { adminDemo } from './demo-admin';
 import { inboxDemo } from './demo-inbox';
+import { grantsDemo } from './demo-grants';
+import { surveysDemo } from './demo-surveys';
 
 /**
  * Demo data for `npm start`. Each step checks for its own data and skips itself when it is there,
@@ -20,4 +22,4 @@ export async function loadDemoDataIfEmpty(db: Kysely<Database>): Promise<string>
 type DemoStep = (db: Kysely<Database>) => Promise<string>;
 
 /** Demo steps, in order. Each must be idempotent and skip itself when its data exists. */
-const demoSteps: DemoStep[] = [respondentDemo, authDemo, compareDemo, reportsDemo, adminDemo, inboxDemo];
+const demoSteps: DemoStep[] = [respondentDemo, authDemo, compareDemo, reportsDemo, adminDemo, inboxDemo, grantsDemo, surveysDemo];

@@ -26,6 +26,9 @@ export interface DemoIds {
   submittedToken: string;
   surveyId: string;
   comparisonId: string;
+  /** The demo grant year (db/seed/demo-grants.ts) and one of its ledger rows. */
+  grantYearId: number;
+  ledgerId: number;
 }
 
 export interface Recipe {
@@ -44,6 +47,10 @@ const LINK: readonly Role[] = ['respondent-link'];
 // crawl requests them and requires an answer below 500, but does not render them.
 export const RECIPES: Record<string, Recipe> = {
   'routes/$': { params: () => ({ '*': 'finns-inte' }) },
+  'routes/admin.enkater.$id': { params: () => ({ id: 'oj-vinr-2020' }) },
+  'routes/admin.medel.$yearId._index': { params: (d) => ({ yearId: d.grantYearId }) },
+  'routes/admin.medel.$yearId.fordelning[.]xlsx': { params: (d) => ({ yearId: d.grantYearId }) },
+  'routes/admin.medel.$yearId.rad.$ledgerId': { params: (d) => ({ yearId: d.grantYearId, ledgerId: d.ledgerId }) },
   'routes/admin.omgangar.$id': { params: (d) => ({ id: d.roundId }) },
   'routes/admin.omgangar.$id.export': { params: (d) => ({ id: d.roundId }) },
   'routes/admin.omgangar.$id.saknade': { params: (d) => ({ id: d.roundId }) },
@@ -76,6 +83,8 @@ export async function demoIds(db: Kysely<Database>): Promise<DemoIds> {
       .executeTakeFirstOrThrow();
   const submitted = await byStatus(true);
   const draft = await byStatus(false);
+  const grantYear = await db.selectFrom('grant_years').select('id').where('year', '=', 2027).orderBy('id').executeTakeFirstOrThrow();
+  const ledger = await db.selectFrom('grant_ledger').select('id').where('grant_year_id', '=', grantYear.id).orderBy('id').executeTakeFirstOrThrow();
   return {
     roundId: round.id,
     submittedAssignmentId: submitted.id,
@@ -83,5 +92,7 @@ export async function demoIds(db: Kysely<Database>): Promise<DemoIds> {
     submittedToken: accessToken(submitted),
     surveyId: 'oj-vinr-2019',
     comparisonId: 'file-figur-5-fortbildning',
+    grantYearId: grantYear.id,
+    ledgerId: ledger.id,
   };
 }
