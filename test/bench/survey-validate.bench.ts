@@ -51,6 +51,15 @@ export async function run(): Promise<BenchFigure[]> {
     },
     { minMs: 2000, maxRuns: 200, warmup: 3 },
   );
+  // A form with a dynamic matrix gets a fresh model per validation (issue 17: pooled models kept
+  // the row count of the previous answers): the same survey plus one matrixdynamic.
+  const json = survey.json as { pages: unknown[] };
+  const dynamicForm = { ...survey, json: { ...json, pages: [...json.pages, { name: 'extra', elements: [{ type: 'matrixdynamic', name: 'extra_rader', rowCount: 0, columns: [{ name: 'a', cellType: 'text' }] }] }] } };
+  const dynamic = perSecond(() => check(valid, true), { minMs: 2000, maxRuns: 200, warmup: 3 });
+  const checkDynamic = () => {
+    if (!validateAnswers(dynamicForm, valid, 'submit').ok) throw new Error('unexpected validation result');
+  };
+  const dynamicFresh = perSecond(checkDynamic, { minMs: 2000, maxRuns: 200, warmup: 3 });
   const construct = perSecond(() => createModel(survey.json), { minMs: 1000, maxRuns: 200, warmup: 3 });
   const draft = perSecond(() => {
     if (!validateAnswers(survey, valid, 'draft').ok) throw new Error('unexpected');
@@ -63,6 +72,8 @@ export async function run(): Promise<BenchFigure[]> {
     { name: `submit validations per CPU-second, pooled model (${ID}, rule broken)`, value: round(pooledInvalid.cpuRate), unit: '/s' },
     { name: `submit validations/s, fresh model each time (${ID}), wall clock`, value: round(fresh.rate), unit: '/s' },
     { name: `submit validations per CPU-second, fresh model each time (${ID})`, value: round(fresh.cpuRate), unit: '/s' },
+    { name: `submit validations per CPU-second, pooled (${ID}, same run as the next line)`, value: round(dynamic.cpuRate), unit: '/s' },
+    { name: `submit validations per CPU-second, ${ID} + one matrixdynamic (fresh model each time)`, value: round(dynamicFresh.cpuRate), unit: '/s' },
     { name: `model construction (${ID})`, value: round(1000 / construct.rate, 2), unit: 'ms' },
     { name: `draft validations/s, schema only (${ID})`, value: round(draft.rate), unit: '/s' },
     // Figures on a shared machine are only comparable at a similar load.

@@ -11,7 +11,7 @@
  */
 import { Serializer, type Model, type Question } from 'survey-core';
 import { createModel } from './model.server';
-import { deriveAnswerSchema } from './schema.server';
+import { choiceValues, deriveAnswerSchema } from './schema.server';
 import { formatIssues, surveyFileSchema, type LoadedSurvey, type SurveyMeta } from './types.server';
 
 export interface CheckResult {
@@ -91,7 +91,7 @@ function valueLists(q: any): { what: string; values: unknown[] }[] {
   if (Array.isArray(q.rows) && q.rows.length && q.getType() !== 'matrixdynamic') lists.push({ what: 'row', values: vals(q.rows) });
   if (q.getType().startsWith('matrix') && Array.isArray(q.columns) && q.columns.length) lists.push({ what: 'column', values: q.getType() === 'matrix' ? vals(q.columns) : q.columns.map((c: any) => c.name) });
   if (Array.isArray(q.rateValues) && q.rateValues.length) lists.push({ what: 'rate value', values: vals(q.rateValues) });
-  if (Array.isArray(q.items) && q.items.length) lists.push({ what: 'item', values: q.items.map((i: any) => i.name) });
+  if (q.getType() === 'multipletext' && Array.isArray(q.items) && q.items.length) lists.push({ what: 'item', values: q.items.map((i: any) => i.name) });
   return lists;
 }
 
@@ -122,8 +122,9 @@ function checkForm(json: unknown, ours: boolean): CheckResult & { model?: Model 
     errors.push(`survey-core: ${e.message}${owner}`);
   }
 
-  // Dynamic panel templates are not in getAllQuestions while the panel has no rows: add them.
-  const all = model.getAllQuestions(false, true, true);
+  // A dynamic panel's questions are checked once, in its template: getAllQuestions also returns
+  // a copy per panel (panelCount ≥ 2 would look like duplicate names), and none without panels.
+  const all = model.getAllQuestions(false, true, true).filter((q) => q.parentQuestion?.getType() !== 'paneldynamic');
   for (let i = 0; i < all.length; i++) {
     const template = (all[i] as any).getType() === 'paneldynamic' ? ((all[i] as any).template?.questions ?? []) : [];
     for (const t of template) if (!all.includes(t)) all.push(t);
@@ -156,6 +157,12 @@ function checkForm(json: unknown, ours: boolean): CheckResult & { model?: Model 
       if (ours) for (const v of values) if (!VALUE.test(String(v))) errors.push(`question ${label(q)}: ${what} value "${v}" is not a lowercase ASCII key`);
     }
     if (ours && !KEY.test(q.name)) errors.push(`question name "${q.name}" is not a lowercase ASCII key`);
+  }
+
+  // A choice question with no choice at all can never be answered (the schema takes no value).
+  for (const q of all as any[]) {
+    const choiceType = /^(radiogroup|dropdown|buttongroup|checkbox|tagbox|ranking|imagepicker)$/.test(q.getType());
+    if (choiceType && !q.choicesByUrl?.url && !q.choicesFromQuestion && choiceValues(q).length === 0) warnings.push(`question ${label(q)} has no choices, so it can never be answered`);
   }
 
   // Expressions must refer to values that exist (a typo silently hides a question for ever).
@@ -203,7 +210,7 @@ function keyProfiles(model: Model): Map<string, KeyProfile> {
     }
     if (q.getType() !== 'matrixdynamic') add('row', q.rows);
     add('column', q.getType() === 'matrix' ? q.columns : (q.columns ?? []).map((c: any) => ({ value: c.name, text: c.title })));
-    add('item', (q.items ?? []).map((i: any) => ({ value: i.name, text: i.title })));
+    add('item', (q.getType() === 'multipletext' ? (q.items ?? []) : []).map((i: any) => ({ value: i.name, text: i.title })));
     const numeric = ['number', 'range'].includes(q.inputType) || ['numeric', 'currency'].includes(q.maskType);
     map.set(q.getValueName(), { type: q.getType(), numeric, lists });
   }

@@ -3,6 +3,13 @@
  * milliseconds, so validation borrows models from a small pool per survey instead of building
  * one per request. Validation is synchronous, so one model per survey is normally enough; the
  * pool only grows if a borrow happens while another is out (re-entrancy).
+ *
+ * A reused model must give the verdict a fresh one gives. `model.data = …` resets values, but
+ * a dynamic matrix or dynamic panel keeps the row or panel count the previous data gave it (after
+ * `[]`, a matrix with `rowCount: 2` has 0 rows and `{}` no longer fails "required"), and neither
+ * `clearValue()` nor setting the count back restores a fresh model's state (both leave `[]`).
+ * So forms with a matrixdynamic or paneldynamic anywhere get a fresh model for every
+ * validation (none of the shipped surveys has one); the others are pooled.
  */
 import { Model, type Question } from 'survey-core';
 import { SURVEY_LOCALE } from '~/utils/survey-locale';
@@ -32,6 +39,9 @@ export function validationJson(json: Record<string, unknown>): Record<string, un
   return strip(json) as Record<string, unknown>;
 }
 
+/** Forms whose questions keep state across `model.data = …` (see the top of this file). */
+const STATEFUL = /"type"\s*:\s*"(matrixdynamic|paneldynamic)"/i;
+
 /**
  * A model for server validation. When no choice list depends on the answers, survey-core's
  * "clear values that are not among the choices" pass is switched off: the strict schema has
@@ -45,20 +55,36 @@ function validationModel(json: Record<string, unknown>): Model {
 }
 
 const POOL_SIZE = 4;
-const validationJsons = new WeakMap<LoadedSurvey, Record<string, unknown>>();
+/** Per survey: the validation JSON (parsed and stripped once) and whether models may be reused. */
+const validationJsons = new WeakMap<LoadedSurvey, { json: Record<string, unknown>; poolable: boolean }>();
 const pools = new WeakMap<LoadedSurvey, Model[]>();
 const shapes = new WeakMap<LoadedSurvey, Model>();
 
+function validationJsonOf(survey: LoadedSurvey) {
+  let entry = validationJsons.get(survey);
+  if (!entry) {
+    const json = validationJson(survey.json);
+    validationJsons.set(survey, (entry = { json, poolable: !STATEFUL.test(JSON.stringify(json)) }));
+  }
+  return entry;
+}
+
+/** Whether the survey's validations reuse pooled models (false: a fresh model each time). */
+export function usesPooledModels(survey: LoadedSurvey): boolean {
+  return validationJsonOf(survey).poolable;
+}
+
 /**
- * Runs `fn` with a pooled model for the survey. `fn` must replace the model's data first
- * (`model.data = …` resets every value, comment and computed value); a model is not cleared
- * on return because `clear()` costs more than a whole validation.
+ * Runs `fn` with a model for the survey that behaves as a fresh one: pooled, or built for this
+ * call when the form keeps state between answer sets. `fn` must replace the model's data first
+ * (`model.data = …` resets every value, comment and computed value); a pooled model is not
+ * cleared on return because `clear()` costs more than a whole validation.
  */
 export function withPooledModel<T>(survey: LoadedSurvey, fn: (model: Model) => T): T {
+  const { json, poolable } = validationJsonOf(survey);
+  if (!poolable) return fn(validationModel(json));
   let pool = pools.get(survey);
   if (!pool) pools.set(survey, (pool = []));
-  let json = validationJsons.get(survey);
-  if (!json) validationJsons.set(survey, (json = validationJson(survey.json)));
   const model = pool.pop() ?? validationModel(json);
   let healthy = false;
   try {

@@ -45,9 +45,18 @@ function dynamicChoices(q: any): boolean {
   return Boolean(q.choicesByUrl?.url || q.choicesFromQuestion);
 }
 
+/** A dropdown's numbers from `choicesMin` to `choicesMax` by `choicesStep`, as survey-core adds them. */
+function generatedChoices(q: any): number[] {
+  const [min, max, step] = [Number(q.choicesMin), Number(q.choicesMax), Number(q.choicesStep) || 1];
+  if (q.getType?.() !== 'dropdown' || !(max > min) || step <= 0) return [];
+  const out: number[] = [];
+  for (let v = min; v <= max && out.length < 10_000; v += step) out.push(v);
+  return out;
+}
+
 /** Every value a choice question may store: its choices plus the special items it shows. */
 export function choiceValues(q: any): Primitive[] {
-  const values = itemValues(q.choices);
+  const values = [...itemValues(q.choices), ...generatedChoices(q)];
   if (q.showOtherItem) values.push(q.otherItem?.value ?? 'other');
   if (q.showNoneItem) values.push(q.noneItem?.value ?? 'none');
   if (q.showRefuseItem) values.push(q.refuseItem?.value ?? 'refused');
@@ -78,13 +87,24 @@ export function companionKeys(q: any, name: string = q.getValueName()): Record<s
   return extra;
 }
 
+/**
+ * Adds a key's schema to a shape. Several questions may store under one key (a shared
+ * `valueName`); the key then accepts what any of them stores, as survey-core does.
+ */
+function addKey(shape: Record<string, z.ZodType>, sources: Map<string, z.ZodType[]>, key: string, schema: z.ZodType) {
+  const list = [...(sources.get(key) ?? []), schema];
+  sources.set(key, list);
+  shape[key] = (list.length === 1 ? list[0] : z.union(list as [z.ZodType, z.ZodType, ...z.ZodType[]])).optional();
+}
+
 /** Strict object of the values the given questions store under the given keys (rows, panels). */
 function objectOf(entries: { key: string; q: any }[]): z.ZodType {
   const shape: Record<string, z.ZodType> = {};
+  const sources = new Map<string, z.ZodType[]>();
   for (const { key, q } of entries) {
     const schema = valueSchema(q);
     if (!schema) continue;
-    shape[key] ??= schema.optional();
+    addKey(shape, sources, key, schema);
     for (const [k, s] of Object.entries(companionKeys(q, key))) shape[k] ??= s.optional();
   }
   return z.strictObject(shape);
@@ -105,7 +125,11 @@ export function valueSchema(question: Question): z.ZodType | null {
   const type: string = q.getType();
   if (NO_VALUE.has(type)) return null;
   if (SINGLE_CHOICE.has(type)) return choiceSchema(q);
-  if (MULTI_CHOICE.has(type)) return z.array(choiceSchema(q)).max(10_000);
+  if (MULTI_CHOICE.has(type)) {
+    // With valuePropertyName, each selected value is stored as { [valuePropertyName]: value }.
+    const item = q.valuePropertyName ? z.strictObject({ [q.valuePropertyName]: choiceSchema(q) }) : choiceSchema(q);
+    return z.array(item).max(10_000);
+  }
   switch (type) {
     case 'imagepicker':
       return q.multiSelect ? z.array(choiceSchema(q)) : choiceSchema(q);
@@ -154,9 +178,10 @@ export function valueSchema(question: Question): z.ZodType | null {
 /** The strict schema of a whole answer set from a model's top-level questions. */
 export function deriveAnswerSchema(model: { getAllQuestions: (v?: boolean, d?: boolean, n?: boolean) => Question[]; calculatedValues?: any[] }) {
   const shape: Record<string, z.ZodType> = {};
+  const sources = new Map<string, z.ZodType[]>();
   for (const q of model.getAllQuestions(false, false, false)) {
     const schema = valueSchema(q);
-    if (schema) shape[q.getValueName()] ??= schema.optional();
+    if (schema) addKey(shape, sources, q.getValueName(), schema);
     for (const [k, s] of Object.entries(companionKeys(q))) shape[k] ??= s.optional();
   }
   for (const cv of model.calculatedValues ?? []) {

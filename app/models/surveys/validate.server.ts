@@ -150,8 +150,12 @@ function failedExpression(q: Question, text: string): string | undefined {
 /** Where a nested question sits in its top question: "row resor, column belopp", "panel 2, namn". */
 function nestedWhere(q: Question, top: Question): string {
   if (q === top) return '';
-  const row = (q as any).data?.rowName;
-  if (row !== undefined && top.getType().startsWith('matrix')) return ` (row ${row}, column ${q.name})`;
+  const rowModel = (q as any).data;
+  if (rowModel?.rowName !== undefined && top.getType().startsWith('matrix')) {
+    // A dynamic matrix's rows have internal ids (srow_0): name the row number the respondent sees.
+    const index = top.getType() === 'matrixdynamic' ? ((top as any).visibleRows ?? []).indexOf(rowModel) : -1;
+    return ` (row ${index >= 0 ? index + 1 : rowModel.rowName}, column ${q.name})`;
+  }
   const panels: unknown[] | undefined = (top as any).panels;
   const index = panels ? panels.indexOf(q.parent) : -1;
   return index >= 0 ? ` (panel ${index + 1}, ${q.name})` : ` (in ${q.name})`;
