@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useFetcher, useLoaderData } from '@remix-run/react';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { ChartFigure } from '~/components/chart-figure';
 import { CsrfInput } from '~/components/csrf-input';
 import { FigurePolicy, MoneyTable } from '~/components/figure-policy';
@@ -78,6 +78,16 @@ export default function NyJamforelse() {
   const gprogram = choices.programs.find((p) => p.program === v('gprogram'));
   const busy = fetcher.state !== 'idle';
   const refresh = () => formRef.current && fetcher.submit(formRef.current, { method: 'get' });
+  // A choice made before hydration fired no onChange: show its preview once the page is live.
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form) return;
+    const now = new URLSearchParams([...new FormData(form)].filter(([k, x]) => k !== 'csrf' && typeof x === 'string') as [string, string][]);
+    const at = new URLSearchParams(window.location.search);
+    if (['vilka', 'enkat', 'fraga', 'grupp', 'program', 'gprogram', 'gar'].some((k) => (now.get(k) ?? '') !== (at.get(k) ?? '') && !(k === 'vilka' && !at.has(k)))) fetcher.submit(form, { method: 'get' });
+    // Only on mount: later changes go through onChange.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const invalid = (k: string) => (errors[k] ? { 'aria-invalid': true, 'aria-describedby': `${k}-error` } : {});
 
   return (

@@ -29,8 +29,14 @@ describe('evaluator comparisons in Chromium', () => {
 
   it('builds "fortbildning_vuxna by grant 2018", saves it, shows chart and table, downloads CSV and SVG', async () => {
     const page = await evaluatorPage();
+    // A crash during hydration (React #418) re-renders the builder on the client and loses choices.
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
     await page.goto(`${app.url}/jamfor/ny`);
     await expectNoAxeViolations(page);
+    // Kommuner is the default population; the survey list offers the surveys kommuner answer.
+    expect(await page.getByLabel('Vilka räknas?').inputValue()).toBe('kommun');
     await page.getByLabel('Vad ska jämföras?').selectOption('oj-vinr-2019');
     await page.getByLabel('Fråga').selectOption('fortbildning_vuxna');
     await page.getByLabel('Dela upp efter').selectOption('grant');
@@ -48,15 +54,16 @@ describe('evaluator comparisons in Chromium', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('fortbildning_vuxna efter medel 2018');
     expect(await page.locator('figure svg[role="img"] rect').count()).toBeGreaterThanOrEqual(3);
     const used = page.locator('table.cmp-table tbody tr', { has: page.locator('th', { hasText: /^Använt$/ }) });
-    expect(await used.locator('td').allTextContents()).toEqual(['240', '26', '235 / 97,9 %', '5 / 2,1 %']);
+    expect(await used.locator('td').allTextContents()).toEqual(['240', '26', '235 / 98 %', '5 / 2 %']);
     await expect.poll(() => page.getByText(/^Källa: /).count()).toBe(1);
     await expect.poll(() => page.getByText('Jämförelsen är beskrivande och visar inte orsakssamband', { exact: false }).count()).toBe(1);
     await expectNoAxeViolations(page);
+    expect(pageErrors).toEqual([]);
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tabell (CSV)' }).click()]);
     const csvText = fs.readFileSync((await csv.path())!, 'utf8').replace(/^\uFEFF/, '');
     expect(csvText.split(/\r?\n/)[0]).toBe('group,label,n,missing,count_ja,percent_ja,count_nej,percent_nej');
-    expect(csvText).toContain('Använt,Använt,240,26,235,97.9,5,2.1');
+    expect(csvText).toContain('Använt,Använt,240,26,235,98,5,2');
 
     const [svg] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Diagram (SVG)' }).click()]);
     const svgText = fs.readFileSync((await svg.path())!, 'utf8');
@@ -67,6 +74,35 @@ describe('evaluator comparisons in Chromium', () => {
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Diagram (PNG)' }).click()]);
     expect(png.suggestedFilename()).toMatch(/\.png$/);
     expect(fs.readFileSync((await png.path())!).subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
+  it('without JavaScript (or before hydration) the builder works through Förhandsgranska', async () => {
+    const page = await newPage(browser, { javaScriptEnabled: false });
+    await page.context().addCookies(evaluator.browserCookies(app.url));
+    await page.goto(`${app.url}/jamfor/ny`);
+    await page.getByLabel('Vad ska jämföras?').selectOption('oj-vinr-2019');
+    await page.getByRole('button', { name: 'Förhandsgranska' }).click();
+    await page.getByLabel('Fråga').selectOption('fortbildning_vuxna');
+    await page.getByLabel('Dela upp efter').selectOption('lan');
+    await page.getByRole('button', { name: 'Förhandsgranska' }).click();
+    await page.locator('.cmp-preview svg[role="img"]').waitFor();
+    expect(page.url()).toMatch(/enkat=oj-vinr-2019&fraga=fortbildning_vuxna/);
+    expect(await page.locator('.cmp-preview tbody th').last().textContent()).toBe('Riket');
+  });
+
+  it('a choice made before hydration gets its preview once the page is live', async () => {
+    const page = await evaluatorPage();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/build\/.*\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${app.url}/jamfor/ny`, { waitUntil: 'domcontentloaded' });
+    await page.getByLabel('Vad ska jämföras?').selectOption('oj-vinr-2019');
+    release();
+    await page.getByLabel('Fråga').selectOption('fortbildning_vuxna');
+    await expect.poll(() => page.locator('.cmp-preview tbody th').allTextContents()).toEqual(['Riket']);
   });
 
   it('a definition with no data gives a Swedish message, not an error page', async () => {
