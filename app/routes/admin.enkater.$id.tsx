@@ -62,7 +62,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const publishSchema = z.object({ confirm: z.array(z.string()).default([]), reason: z.string().max(2000, 'Skälet får vara högst 2000 tecken.').default('') });
+// Built in a function: a module-level schema would keep zod in the browser bundle (test/e2e/bundle.test.ts).
+const publishSchema = () => z.object({ confirm: z.array(z.string()).default([]), reason: z.string().max(2000, 'Skälet får vara högst 2000 tecken.').default('') });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ['admin']);
@@ -110,7 +111,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return redirect(`/admin/enkater/${id}`);
     }
     if (intent === 'publish') {
-      const parsed = publishSchema.safeParse({ confirm: form.getAll('confirm').map(String), reason: String(form.get('reason') ?? '') });
+      const parsed = publishSchema().safeParse({ confirm: form.getAll('confirm').map(String), reason: String(form.get('reason') ?? '') });
       if (!parsed.success) return Response.json({ form: 'publish', fields: { reason: parsed.error.issues[0].message } }, { status: 400 });
       const result = await publishDraft(db, { id: user.id }, id, parsed.data);
       if (result.ok) return redirect(`/admin/enkater/${id}?publicerad=1`);

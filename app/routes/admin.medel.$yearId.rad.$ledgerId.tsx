@@ -33,7 +33,8 @@ const sek = (label: string) => z.string().transform((s) => s.replace(/[\s\u00a0]
 const optionalSek = (label: string) => sek(label).transform((s) => (s === '' ? null : Number(s)));
 const date = (label: string) =>
   z.string().transform((v, ctx) => (v.trim() === '' ? null : (parseAdminDate(v, 'start') ?? (ctx.addIssue({ code: 'custom', message: `Ange ${label} som ÅÅÅÅ-MM-DD.` }), z.NEVER))));
-const reason = z.string().trim().min(1, 'Ange ett skäl till ändringen.').max(500);
+// Built in functions: a module-level schema would keep zod in the browser bundle (test/e2e/bundle.test.ts).
+const reason = () => z.string().trim().min(1, 'Ange ett skäl till ändringen.').max(500);
 
 const actionSchema = () =>
   z.discriminatedUnion('intent', [
@@ -47,7 +48,7 @@ const actionSchema = () =>
       repaid_sek: sek('Återbetalt').transform((s) => Number(s || 0)),
       repaid_at: date('återbetalningsdag'),
       request_extended_until: z.string().transform((v, ctx) => (v.trim() === '' ? null : (parseAdminDate(v, 'end') ?? (ctx.addIssue({ code: 'custom', message: 'Ange förlängd rekvisition som ÅÅÅÅ-MM-DD.' }), z.NEVER)))),
-      reason,
+      reason: reason(),
     }),
     z.object({ intent: z.literal('review'), note: z.string().trim().max(500) }),
     z.object({ intent: z.literal('reclaim'), amount: sek('Återkravet').transform(Number), reclaimReason: z.string().trim().min(1, 'Ange skälet till återkravet.').max(500) }),

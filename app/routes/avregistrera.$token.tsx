@@ -8,13 +8,14 @@ import { getDb } from '~/utils/db.server';
 export const meta: MetaFunction = () => [{ title: 'Avsluta påminnelser – Enkätnav' }, { name: 'robots', content: 'noindex' }];
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
 
-const tokenSchema = z.string().max(80);
+// Built in a function: a module-level schema would keep zod in the browser bundle (test/e2e/bundle.test.ts).
+const tokenSchema = () => z.string().max(80);
 const NOT_FOUND = 'Länken för att avsluta påminnelser fungerar inte. Den kan vara felkopierad. Kopiera hela länken från e-postmeddelandet och försök igen.';
 const headers = { 'Cache-Control': 'no-store' };
 
 /** GET only shows what the link does and a button: mail scanners fetch links and must not opt anyone out. */
 export async function loader({ params }: LoaderFunctionArgs) {
-  const token = tokenSchema.safeParse(params.token);
+  const token = tokenSchema().safeParse(params.token);
   const target = token.success ? await findUnsubscribeTarget(getDb(), token.data) : null;
   if (!target) throw new Response(NOT_FOUND, { status: 404, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' } });
   return json({ target }, { headers });
@@ -27,7 +28,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
  * cross-site browser posts by their Origin.
  */
 export async function action({ params }: ActionFunctionArgs) {
-  const token = tokenSchema.safeParse(params.token);
+  const token = tokenSchema().safeParse(params.token);
   const target = token.success ? await optOutOfReminders(getDb(), token.data) : null;
   if (!target) return json({ error: NOT_FOUND, target: null }, { status: 404, headers });
   return json({ error: null, target }, { headers });

@@ -45,7 +45,8 @@ describe('browser bundle', () => {
       .filter(([out]) => reaches(out))
       .map(([, o]) => o.entryPoint!.replace(/^browser-route-module:routes\/(.*)\?browser$/, '$1'))
       .sort();
-    expect(routes).toEqual(['enkater.$id.tsx', 'svar.$token._index.tsx']);
+    // The survey preview pages (public and the administrator's draft preview) and the form itself.
+    expect(routes).toEqual(['admin.enkater.$id.tsx', 'enkater.$id.tsx', 'svar.$token._index.tsx']);
   });
 });
 
