@@ -29,7 +29,7 @@ export function isOurFormat(json: unknown): json is { meta: unknown; survey: unk
 }
 
 /** Every element object in the raw JSON (pages' elements/questions, panels, dynamic panel templates). */
-function rawElements(json: Record<string, any>): Record<string, any>[] {
+export function rawElements(json: Record<string, any>): Record<string, any>[] {
   const out: Record<string, any>[] = [];
   const visit = (list: unknown) => {
     if (!Array.isArray(list)) return;

@@ -4,6 +4,7 @@
  * Swedish message saying what is wrong.
  */
 import { z } from 'zod';
+import { rawElements } from './check.server';
 
 const key = z.string().trim().regex(/^[a-z][a-z0-9_]*$/, 'Använd små bokstäver a–z, siffror och understreck, och börja med en bokstav.');
 const value = z.string().trim().regex(/^[a-z0-9][a-z0-9_]*$/, 'Använd små bokstäver a–z, siffror och understreck.');
@@ -32,27 +33,6 @@ export type SurveyEdit = z.infer<typeof editSchema>;
 type Json = Record<string, any>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function allElements(survey: Json): Json[] {
-  const out: Json[] = [];
-  const visit = (list: unknown) => {
-    if (!Array.isArray(list)) return;
-    for (const el of list) {
-      if (!isObject(el)) continue;
-      out.push(el);
-      visit(el.elements);
-      visit(el.questions);
-      visit(el.templateElements);
-    }
-  };
-  for (const p of Array.isArray(survey.pages) ? survey.pages : []) {
-    if (!isObject(p)) continue;
-    visit(p.elements);
-    visit(p.questions);
-  }
-  visit(survey.elements);
-  visit(survey.questions);
-  return out;
-}
 
 /** Sets a possibly localised string ({ default, sv, … }) in the survey's own locale. */
 function setText(owner: Json, prop: string, value: string, locale: string) {
@@ -66,7 +46,7 @@ const choiceValue = (c: unknown) => String(isObject(c) ? c.value : c);
 /** The questions a form offers for the simple edits: name, title, type, choices, page. */
 export function editableQuestions(survey: Json): { name: string; title: string; type: string; choices: { value: string; label: string }[] }[] {
   const label = (v: unknown, fallback: string) => (typeof v === 'string' ? v : isObject(v) ? String(v.sv ?? v.default ?? fallback) : fallback);
-  return allElements(survey)
+  return rawElements(survey)
     .filter((el) => typeof el.name === 'string' && el.type !== 'panel' && el.type !== 'html')
     .map((el) => ({
       name: el.name,
@@ -85,7 +65,7 @@ export type EditResult = { ok: true; survey: Json } | { ok: false; field: string
 export function applyEdit(input: Json, edit: SurveyEdit): EditResult {
   const survey = structuredClone(input);
   const locale = typeof survey.locale === 'string' && survey.locale ? survey.locale : 'default';
-  const elements = allElements(survey);
+  const elements = rawElements(survey);
   const find = (name: string) => elements.find((el) => el.name === name);
   if (edit.op === 'survey_title') {
     setText(survey, 'title', edit.title, locale);
