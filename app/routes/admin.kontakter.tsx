@@ -6,6 +6,7 @@ import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';
 import { readTabular, TabularError } from '~/utils/tabular.server';
+import { countText } from '~/utils/plural';
 
 export const meta: MetaFunction = () => [{ title: 'Kontakter – Administrera – Enkätnav' }];
 
@@ -50,8 +51,8 @@ export default function Contacts() {
     <>
       <h1>Kontakter</h1>
       <p>
-        Kontakterna får inbjudningar och påminnelser för sin organisation och finns med i listan över saknade svar. Nu finns {counts.contacts} kontakter för{' '}
-        {counts.organisations} organisationer.
+        Kontakterna får inbjudningar och påminnelser för sin organisation och finns med i listan över saknade svar. Nu finns {countText(counts.contacts, 'kontakt', 'kontakter')} för{' '}
+        {countText(counts.organisations, 'organisation', 'organisationer')}.
       </p>
       <h2>Läs in kontakter</h2>
       <p>

@@ -16,6 +16,7 @@ import { getSurvey } from '~/models/surveys/surveys.server';
 import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';
+import { countText } from '~/utils/plural';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.round.title ?? 'Omgång'} – Svarsstatus – Enkätnav` }];
 
@@ -89,11 +90,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   switch (input.intent) {
     case 'invite': {
       const r = await sendInvitations(db, round.id);
-      return { ok: true, message: mailMessage('inbjudningar', r) };
+      return { ok: true, message: mailMessage(['inbjudan', 'inbjudningar'], r) };
     }
     case 'remind': {
       const r = await remindRound(db, round.id);
-      return { ok: true, message: mailMessage('påminnelser', r) };
+      return { ok: true, message: mailMessage(['påminnelse', 'påminnelser'], r) };
     }
     case 'extend': {
       const closesAt = parseAdminDate(input.closes, 'end');
@@ -109,9 +110,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-function mailMessage(what: string, r: { enqueued: number; alreadySent: number; noRecipient: number[]; optedOut?: number }) {
-  const parts = [`${r.enqueued} ${what} lades i utkorgen.`];
-  if (r.alreadySent) parts.push(`${r.alreadySent} hade redan fått ${what === 'inbjudningar' ? 'inbjudan' : 'påminnelse i dag'}.`);
+function mailMessage(what: [singular: string, plural: string], r: { enqueued: number; alreadySent: number; noRecipient: number[]; optedOut?: number }) {
+  const parts = [`${countText(r.enqueued, ...what)} lades i utkorgen.`];
+  if (r.alreadySent) parts.push(`${r.alreadySent} hade redan fått ${what[0] === 'inbjudan' ? 'inbjudan' : 'påminnelse i dag'}.`);
   if (r.noRecipient.length) parts.push(`${r.noRecipient.length} saknar e-postadress – lägg till kontakter under Kontakter.`);
   if (r.optedOut) parts.push(`${r.optedOut} har avböjt påminnelser för omgången.`);
   return parts.join(' ');

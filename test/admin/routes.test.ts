@@ -183,7 +183,7 @@ describe('admin routes', () => {
     await t.db.insertInto('contacts').values({ organisation_id: org2.id, name: 'Olle', email: 'olle@osteraker.se', role: null, created_at: now, updated_at: now }).execute();
     const res = (await callAction(status.action, `/admin/omgangar/${round.id}`, { params: { id: String(round.id) }, ...post({ intent: 'invite' }) })) as { ok: boolean; message: string };
     // 0114 is submitted in the fixture; invitations go to the not-submitted only.
-    expect(res.message).toMatch(/^1 inbjudningar lades i utkorgen\. 29 saknar e-postadress/);
+    expect(res.message).toMatch(/^1 inbjudan lades i utkorgen\. 29 saknar e-postadress/);
     const outbox = await t.db.selectFrom('outbox').select(['to_address', 'kind']).where('kind', '=', 'invitation').execute();
     expect(outbox).toEqual([{ to_address: 'olle@osteraker.se', kind: 'invitation' }]);
   });
