@@ -131,3 +131,24 @@ describe('migrated database with reference data', () => {
     expect(rows[0].one).toBe(1);
   });
 });
+
+describe('migrateToLatest', () => {
+  it('runs a migration that landed after a later-named one had already run', async () => {
+    const { Kysely, SqliteDialect } = await import('kysely');
+    const { default: Database } = await import('better-sqlite3');
+    const { migrations } = await import('../../db/migrations/index');
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+    try {
+      const late = '2026-12-03-11-survey-versions';
+      const without = Object.fromEntries(Object.entries(migrations).filter(([name]) => name !== late));
+      const first = await migrateToLatest(db, { getMigrations: async () => without });
+      expect(first).not.toContain(late);
+      expect(first).toContain('2026-12-03-13-mail-unsubscribe');
+      const second = await migrateToLatest(db, { getMigrations: async () => migrations });
+      expect(second).toEqual([late]);
+      expect(await migrateToLatest(db)).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
