@@ -3,12 +3,13 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useState } from 'react';
 import { z } from 'zod';
 import { SurveyDiffTable } from '~/components/survey-diff';
+import { SurveyDraftMeta } from '~/components/survey-draft-meta';
 import { SurveyDraftEdits } from '~/components/survey-draft-edits';
 import { SurveyDraftPreview } from '~/components/survey-draft-preview';
 import { SurveyJsonEditor } from '~/components/survey-json-editor';
 import { surveyLinks } from '~/components/survey-links';
 import { SurveyPublishForm } from '~/components/survey-publish-form';
-import { editDraft, publishDraft, reviewSurvey, saveDraftJson, type Review } from '~/models/publishing/publishing.server';
+import { deleteDraftAudited, editDraft, editDraftMeta, publishDraft, reviewSurvey, saveDraftJson, type Review } from '~/models/publishing/publishing.server';
 import { changeId } from '~/models/surveys/diff.server';
 import { editableQuestions, editSchema } from '~/models/surveys/edits.server';
 import { getSurvey, validateAnswers } from '~/models/surveys/surveys.server';
@@ -110,6 +111,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!result.ok) return Response.json({ form: op, fields: result.fields ?? {} }, { status: 400 });
       return redirect(`/admin/enkater/${id}`);
     }
+    if (intent === 'meta') {
+      const pick = (k: string) => (form.has(k) ? String(form.get(k)) : undefined);
+      const kinds = form.getAll('audience').map(String);
+      const input = { title: pick('title'), description: pick('description'), audience: kinds.includes('person') ? 'person' : kinds, defaultDeadline: pick('defaultDeadline'), source: pick('source') };
+      const result = await editDraftMeta(db, { id: user.id }, id, input);
+      if (!result.ok) return Response.json({ form: 'meta', fields: result.fields ?? {} }, { status: 400 });
+      return redirect(`/admin/enkater/${id}`);
+    }
+    if (intent === 'delete') {
+      if (form.get('confirm') !== 'ja') return Response.json({ form: 'delete', fields: { confirm: 'Kryssa i rutan för att bekräfta att utkastet ska tas bort.' } }, { status: 400 });
+      await deleteDraftAudited(db, { id: user.id }, id);
+      return redirect(`/admin/enkater?borttagen=${encodeURIComponent(id)}`);
+    }
     if (intent === 'publish') {
       const parsed = publishSchema().safeParse({ confirm: form.getAll('confirm').map(String), reason: String(form.get('reason') ?? '') });
       if (!parsed.success) return Response.json({ form: 'publish', fields: { reason: parsed.error.issues[0].message } }, { status: 400 });
@@ -179,6 +193,7 @@ export default function AdminSurveyVersion() {
           <SurveyPublishForm csrf={data.csrf} review={review} errors={result?.form === 'publish' ? (result.fields ?? {}) : {}} confirmed={result?.confirmed ?? []} />
           <h2>Enkla ändringar</h2>
           <SurveyDraftEdits csrf={data.csrf} questions={data.questions} pages={data.pages} form={result?.form} errors={result?.fields ?? {}} />
+          <SurveyDraftMeta csrf={data.csrf} values={data.meta} form={result?.form} errors={result?.fields ?? {}} />
         </>
       ) : null}
 

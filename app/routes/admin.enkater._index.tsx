@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
 import { ErrorSummary, Field } from '~/components/admin-field';
 import { CsrfInput } from '~/components/csrf-input';
@@ -65,6 +65,8 @@ const STATUS = { utkast: 'Utkast', publicerad: 'Publicerad' } as const;
 
 export default function AdminSurveys() {
   const { csrf, versions } = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
+  const deleted = search.get('borttagen');
   const result = useActionData<ActionData>();
   const families = [...new Set(versions.map((v) => v.family))];
   const published = versions.filter((v) => v.status === 'publicerad');
@@ -73,6 +75,11 @@ export default function AdminSurveys() {
   return (
     <>
       <h1>Enkäter</h1>
+      {deleted ? (
+        <p className="flash" role="status">
+          Utkastet {deleted} är borttaget.
+        </p>
+      ) : null}
       <p>Versionerna av varje enkät, per familj och år. En version som en omgång har använt kan inte ändras. Ett utkast syns inte för någon annan förrän det publiceras.</p>
       {families.map((family) => (
         <section key={family} aria-labelledby={`fam-${family}`}>

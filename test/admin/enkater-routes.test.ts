@@ -85,4 +85,39 @@ describe('/admin/enkater: bad uploads, preview submit', () => {
     expect((await listAudit(t.db, {})).length).toBe(audits);
     expect(await t.db.selectFrom('responses').select('id').execute()).toEqual([]);
   });
+
+  it('the metadata of a draft is edited and the draft deleted from the page, audited; a published version refuses both', async () => {
+    await callAction(list.action, '/admin/enkater', { headers: admin.headers, body: form({ csrf: admin.csrf, intent: 'clone', source: 'oj-vinr-2019', year: '2020' }) });
+    const params = { id: 'oj-vinr-2020' };
+    const post = (fields: Record<string, string>, extra: [string, string][] = [], id = params.id) => {
+      const body = form({ csrf: admin.csrf, ...fields });
+      for (const [k, v] of extra) body.append(k, v);
+      return callAction(version.action, `/admin/enkater/${id}`, { params: { id }, headers: admin.headers, body }) as Promise<Response>;
+    };
+    const meta = { intent: 'meta', title: 'Öppna jämförelser 2020', description: 'Ny beskrivning.', defaultDeadline: '04-01', source: 'SKR' };
+    const saved = await post(meta, [['audience', 'kommun']]);
+    expect(saved.status).toBe(302);
+    const row = await t.db.selectFrom('survey_versions').select(['meta']).where('id', '=', 'oj-vinr-2020').executeTakeFirstOrThrow();
+    expect(JSON.parse(row.meta)).toMatchObject({ id: 'oj-vinr-2020', family: 'oj-vinr', year: 2020, title: 'Öppna jämförelser 2020', defaultDeadline: '04-01' });
+
+    const bad = await post({ ...meta, defaultDeadline: '13-45' }, [['audience', 'kommun']]);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { fields: Record<string, string> }).fields.defaultDeadline).toMatch(/\p{L}/u);
+    expect(JSON.parse((await t.db.selectFrom('survey_versions').select(['meta']).where('id', '=', 'oj-vinr-2020').executeTakeFirstOrThrow()).meta).defaultDeadline).toBe('04-01');
+
+    const unconfirmed = await post({ intent: 'delete' });
+    expect(unconfirmed.status).toBe(400);
+    expect(((await unconfirmed.json()) as { fields: Record<string, string> }).fields.confirm).toMatch(/bekräfta/);
+    expect(await stored()).toEqual([{ id: 'oj-vinr-2020' }]);
+
+    const deleted = await post({ intent: 'delete', confirm: 'ja' });
+    expect(deleted.headers.get('Location')).toBe('/admin/enkater?borttagen=oj-vinr-2020');
+    expect(await stored()).toEqual([]);
+    const actions = (await listAudit(t.db, {})).map((a: any) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['survey.clone', 'survey.edit', 'survey.delete']));
+
+    const builtIn = await post({ intent: 'delete', confirm: 'ja' }, [], 'oj-vinr-2019');
+    expect(builtIn.status).toBe(409);
+    expect(getSurvey('oj-vinr-2019')).toBeTruthy();
+  });
 });

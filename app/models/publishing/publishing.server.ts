@@ -12,7 +12,7 @@ import { changeId, diffSurveys, type SurveyChange, type SurveyDiff } from '../su
 import { applyEdit, type SurveyEdit } from '../surveys/edits.server';
 import { checkSurveyJson, getSurvey, previousVersion, type LoadedSurvey, type SurveyMeta } from '../surveys/surveys.server';
 import { parseSurveyText, type UploadProblem } from '../surveys/upload.server';
-import { getVersionRow, insertDraft, markPublished, peersOf, requireDraft, rowToSurvey, syncPublishedSurveys, updateDraft, VersionError } from '../surveys/versions.server';
+import { deleteDraft, getVersionRow, insertDraft, markPublished, peersOf, requireDraft, rowToSurvey, syncPublishedSurveys, updateDraft, VersionError } from '../surveys/versions.server';
 
 type Actor = { id: number | null };
 export type Fail = { ok: false; problems: UploadProblem[]; fields?: Record<string, string> };
@@ -113,6 +113,15 @@ export async function editDraftMeta(db: Kysely<Database>, actor: Actor, id: stri
   if (!parsed.success) return { ok: false, problems: [], fields: fieldErrors(parsed.error) };
   await saveSurvey(db, actor, id, JSON.parse(row.survey), 'survey.edit', toMeta(parsed.data, old.notes));
   return { ok: true };
+}
+
+/** Deletes a draft, audited with what it held (a published or used version refuses: VersionError). */
+export async function deleteDraftAudited(db: Kysely<Database>, actor: Actor, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await requireDraft(trx, id);
+    await deleteDraft(trx, id);
+    await audit(trx, { actorUserId: actor.id, action: 'survey.delete', entity: 'survey_version', entityId: id, before: { meta: JSON.parse(before.meta), survey: JSON.parse(before.survey) }, after: null });
+  });
 }
 
 export interface CheckMessage {
