@@ -6,6 +6,8 @@ export interface ReceivedMail {
   subject: string;
   /** The decoded text/plain part. */
   text: string;
+  /** The decoded text/html part, or '' when there is none. */
+  html: string;
   raw: string;
 }
 
@@ -40,16 +42,20 @@ function decodeQp(value: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-/** Just enough MIME for nodemailer's output: the Subject and the text/plain part. */
+/** The decoded body of the first text/<subtype> part, or ''. */
+function textPart(raw: string, subtype: 'plain' | 'html'): string {
+  const part = new RegExp(`Content-Type: text\\/${subtype}[^\\r\\n]*\\r?\\n(?:[^\\r\\n]+\\r?\\n)*?(?:Content-Transfer-Encoding: ([\\w-]+)\\r?\\n)?(?:[^\\r\\n]+\\r?\\n)*\\r?\\n([\\s\\S]*?)(?:\\r?\\n--|$)`, 'i').exec(raw);
+  const encoding = part?.[1]?.toLowerCase();
+  const body = part?.[2] ?? '';
+  return encoding === 'quoted-printable' ? decodeQp(body) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
+}
+
+/** Just enough MIME for nodemailer's output: the Subject and the text/plain and text/html parts. */
 export function parseMail(raw: string, to: string[]): ReceivedMail {
   const [head] = raw.split(/\r?\n\r?\n/);
   const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
   const subject = decodeWords(/^Subject: (.*)$/im.exec(unfolded)?.[1] ?? '');
-  const part = /Content-Type: text\/plain[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*?(?:Content-Transfer-Encoding: ([\w-]+)\r?\n)?(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)(?:\r?\n--|$)/i.exec(raw);
-  const encoding = part?.[1]?.toLowerCase();
-  const body = part?.[2] ?? '';
-  const text = encoding === 'quoted-printable' ? decodeQp(body) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
-  return { to, subject, text, raw };
+  return { to, subject, text: textPart(raw, 'plain'), html: textPart(raw, 'html'), raw };
 }
 
 /** One header of a raw message, unfolded (the first one of that name), or undefined. */

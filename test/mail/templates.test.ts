@@ -35,6 +35,15 @@ describe('e-mail templates', () => {
     expect(late.text).toContain('Sista svarsdagen var 15 mars 2019');
   });
 
+  it('invitation and reminder end with the opt-out link when given one, as text and as an HTML link', () => {
+    const url = 'https://enkatnav.example.se/avregistrera/7.abc';
+    for (const mail of [invitationEmail({ ...base, unsubscribeLink: url }), reminderEmail({ ...base, unsubscribeLink: url, daysFromDeadline: -3 })]) {
+      expect(mail.text).toMatch(/Avregistrera dig här: https:\/\/enkatnav\.example\.se\/avregistrera\/7\.abc\n\n-- \nEnkätnav\n$/);
+      expect(mail.html).toContain(`<p>Vill du inte få fler påminnelser om den här omgången? Avregistrera dig här: <a href="${url}">${url}</a></p>`);
+    }
+    expect(invitationEmail(base).text).not.toMatch(/Avregistrera/);
+  });
+
   it('sign-in: the link, how long it is valid, and what to do if you did not ask', () => {
     const mail = signInEmail({ link: 'https://x.se/logga-in/T', minutes: 15 });
     expect(mail.subject).toBe('Din inloggningslänk till Enkätnav');

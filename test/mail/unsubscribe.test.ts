@@ -60,10 +60,19 @@ describe('automated-mail headers and one-click unsubscribe, through a real SMTP 
     const signIn = smtp.received.filter((m) => /inloggningslänk/.test(m.subject));
     expect(signIn).toHaveLength(1);
     expect(mailHeader(signIn[0].raw, 'List-Unsubscribe')).toBeUndefined();
+    expect(signIn[0].text).not.toMatch(/avregistrera/i);
+    expect(signIn[0].html).not.toMatch(/avregistrera/i);
     const roundMail = smtp.received.filter((m) => m !== signIn[0]);
+    expect(roundMail.filter((m) => /^Inbjudan/.test(m.subject))).toHaveLength(3);
+    expect(roundMail.filter((m) => /^Påminnelse/.test(m.subject))).toHaveLength(3);
     for (const mail of roundMail) {
       expect(mailHeader(mail.raw, 'List-Unsubscribe')).toMatch(/^<http:\/\/localhost:\d+\/avregistrera\/\d+\.[A-Za-z0-9_-]{43}>$/);
       expect(mailHeader(mail.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+      // The body names the very same link, in Swedish, at the end (before the signature).
+      const url = /^<([^>]+)>$/.exec(mailHeader(mail.raw, 'List-Unsubscribe')!)![1];
+      const text = mail.text.replace(/\r\n/g, '\n').replace(/\n-- \nEnkätnav\s*$/, '').trimEnd();
+      expect(text.split('\n\n').pop()).toBe(`Vill du inte få fler påminnelser om den här omgången? Avregistrera dig här: ${url}`);
+      expect(mail.html).toContain(`Avregistrera dig här: <a href="${url}">${url}</a>`);
     }
   });
 

@@ -19,14 +19,19 @@ export function swedishDate(iso: string): string {
   return SWEDISH_DATE.format(new Date(iso));
 }
 
-/** Paragraphs to text and HTML; a paragraph that is a URL becomes a link. */
+const link = (url: string) => `<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
+
+/** Paragraphs to text and HTML; a paragraph that is a URL, or ends in `: <URL>`, gets a link. */
 function compose(subject: string, paragraphs: string[]): Email {
   const text = `${paragraphs.join('\n\n')}\n\n-- \nEnkätnav\n`;
   const html = [
     '<!doctype html><html lang="sv"><body style="font-family:sans-serif;line-height:1.5">',
-    ...paragraphs.map((p) =>
-      /^https?:\/\/\S+$/.test(p) ? `<p><a href="${escapeHtml(p)}">${escapeHtml(p)}</a></p>` : `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`,
-    ),
+    ...paragraphs.map((p) => {
+      if (/^https?:\/\/\S+$/.test(p)) return `<p>${link(p)}</p>`;
+      const trailing = /^([\s\S]*: )(https?:\/\/\S+)$/.exec(p);
+      if (trailing) return `<p>${escapeHtml(trailing[1]).replace(/\n/g, '<br>')}${link(trailing[2])}</p>`;
+      return `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`;
+    }),
     '<p style="color:#555">Enkätnav</p></body></html>',
   ].join('\n');
   return { subject, text, html };
@@ -41,7 +46,13 @@ export interface AssignmentMailInput {
   deadline: string;
   link: string;
   contactText?: string | null;
+  /** The round's opt-out link, the same URL as the `List-Unsubscribe` header; ends the mail. */
+  unsubscribeLink?: string | null;
 }
+
+/** The last paragraph of invitations and reminders: how to stop this round's reminders. */
+const unsubscribeLine = (input: AssignmentMailInput) =>
+  input.unsubscribeLink ? [`Vill du inte få fler påminnelser om den här omgången? Avregistrera dig här: ${input.unsubscribeLink}`] : [];
 
 export function invitationEmail(input: AssignmentMailInput): Email {
   return compose(`Inbjudan: ${input.roundTitle} – svara senast ${swedishDate(input.deadline)}`, [
@@ -51,6 +62,7 @@ export function invitationEmail(input: AssignmentMailInput): Email {
     input.link,
     'Länken är personlig för er organisation. Dela den inte utanför organisationen.',
     ...(input.contactText ? [`Frågor? ${input.contactText}`] : []),
+    ...unsubscribeLine(input),
   ]);
 }
 
@@ -70,6 +82,7 @@ export function reminderEmail(input: AssignmentMailInput & { daysFromDeadline: n
       input.link,
       'Har ni redan skickat in? Då kan ni bortse från det här meddelandet.',
       ...(input.contactText ? [`Frågor? ${input.contactText}`] : []),
+      ...unsubscribeLine(input),
     ],
   );
 }

@@ -4,7 +4,7 @@ import { invitationEmail, reminderEmail } from '../mail/templates.server';
 import { enqueueMessages } from '../mail/outbox.server';
 import { accessLink, deadlineOf } from './rounds.server';
 import { getSurvey } from '../surveys/surveys.server';
-import { unsubscribeHeaders } from './unsubscribe.server';
+import { unsubscribeHeaders, unsubscribeLink } from './unsubscribe.server';
 
 /** One assignment with everything an invitation or a reminder needs. */
 export interface MailTarget {
@@ -116,8 +116,11 @@ export async function enqueueForTargets(
   // holding SQLite's write lock long enough to stall another instance.
   for (let i = 0; i < todo.length; i += CHUNK) {
     const messages = todo.slice(i, i + CHUNK).map((t) => {
-      const mail = kind === 'invitation' ? invitationEmail(t) : reminderEmail({ ...t, daysFromDeadline: stepDays(t) });
-      return { to: t.to, subject: mail.subject, text: mail.text, html: mail.html, kind, dedupeKey: keyOf(t), assignmentId: t.assignmentId, headers: unsubscribeHeaders(t.assignmentId) };
+      // One URL for the header and the body's opt-out sentence.
+      const unsubscribe = unsubscribeLink(t.assignmentId);
+      const input = { ...t, unsubscribeLink: unsubscribe };
+      const mail = kind === 'invitation' ? invitationEmail(input) : reminderEmail({ ...input, daysFromDeadline: stepDays(t) });
+      return { to: t.to, subject: mail.subject, text: mail.text, html: mail.html, kind, dedupeKey: keyOf(t), assignmentId: t.assignmentId, headers: unsubscribeHeaders(t.assignmentId, unsubscribe) };
     });
     const created = await enqueueMessages(db, messages, now);
     report.enqueued += created;

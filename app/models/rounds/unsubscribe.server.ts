@@ -27,10 +27,13 @@ export function unsubscribeLink(assignmentId: number, baseUrl?: string): string 
   return `${(baseUrl ?? appBaseUrl()).replace(/\/+$/, '')}/avregistrera/${unsubscribeToken(assignmentId)}`;
 }
 
-/** The headers of an invitation or reminder: the link, and one-click POST to the same URL. */
-export function unsubscribeHeaders(assignmentId: number): Record<string, string> {
+/**
+ * The headers of an invitation or reminder: the link, and one-click POST to the same URL. Pass
+ * `link` when the body names it too, so both are the same string.
+ */
+export function unsubscribeHeaders(assignmentId: number, link = unsubscribeLink(assignmentId)): Record<string, string> {
   return {
-    'List-Unsubscribe': `<${unsubscribeLink(assignmentId)}>`,
+    'List-Unsubscribe': `<${link}>`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
   };
 }
