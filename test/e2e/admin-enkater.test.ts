@@ -122,7 +122,7 @@ describe('administrator publishes ÖJ 2020 from the browser', () => {
     await admin.getByRole('button', { name: 'Skapa omgång' }).click();
     await admin.waitForURL(/\/admin\/omgangar\/\d+\?skapad=1$/);
     await admin.getByRole('button', { name: 'Skicka inbjudningar' }).click();
-    await expect.poll(() => admin.locator('p.flash[role=status]').textContent()).toMatch(/^1 inbjudning/);
+    await expect.poll(() => admin.locator('p.flash[role=status]').textContent()).toMatch(/^1 inbjudan lades i utkorgen/);
     const invitation = await t.db.selectFrom('outbox').select('text_body').where('kind', '=', 'invitation').executeTakeFirstOrThrow();
     const link = /http:\/\/\S+\/svar\/[A-Za-z0-9_-]{43}/.exec(invitation.text_body)![0];
     await admin.goto(`${app.url}/admin/enkater`);
