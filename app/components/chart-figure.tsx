@@ -1,4 +1,3 @@
-import { useRef } from 'react';
 import type { ComparisonResult, GroupResult } from '~/models/comparisons/compute.server';
 import { NOTE_SV, TEST_LABELS_SV } from '~/models/comparisons/labels';
 import { formatPercentSv } from '~/models/comparisons/policy';
@@ -82,48 +81,17 @@ export function ComparisonTable({ result, caption }: { result: ComparisonResult;
   );
 }
 
-/** Downloads the chart SVG as a PNG drawn on a canvas in the browser (no server-side rasteriser). */
-function downloadPng(container: HTMLElement | null, fileName: string) {
-  const svg = container?.querySelector('svg');
-  if (!svg) return;
-  const clone = svg.cloneNode(true) as SVGSVGElement;
-  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  const { width, height } = svg.getBoundingClientRect();
-  const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(clone)], { type: 'image/svg+xml' }));
-  const img = new Image();
-  img.onload = () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(width * 2);
-    canvas.height = Math.round(height * 2);
-    const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    URL.revokeObjectURL(url);
-    canvas.toBlob((blob) => {
-      if (!blob) return;
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = fileName;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-    }, 'image/png');
-  };
-  img.src = url;
-}
-
 /**
  * A comparison figure: chart (server-rendered SVG) with a legend and caption, the table,
  * the source line, the test and the descriptive-not-causal note, and the export links.
  */
-export function ChartFigure({ chart, exportBase, fileName = 'jamforelse' }: { chart: ChartPayload; exportBase?: string; fileName?: string }) {
+export function ChartFigure({ chart, exportBase }: { chart: ChartPayload; exportBase?: string }) {
   const { result, svg, legend } = chart;
-  const chartRef = useRef<HTMLDivElement>(null);
   const test = result.test;
   return (
     <div className="cmp-figure-block">
       <figure className="cmp-figure">
-        <div className="cmp-chart" ref={chartRef} dangerouslySetInnerHTML={{ __html: svg }} />
+        <div className="cmp-chart" dangerouslySetInnerHTML={{ __html: svg }} />
         {legend.length > 1 && (
           <ul className="cmp-legend" aria-label="Teckenförklaring">
             {legend.map((l) => (
@@ -161,9 +129,9 @@ export function ChartFigure({ chart, exportBase, fileName = 'jamforelse' }: { ch
             </a>
           </li>
           <li>
-            <button type="button" className="secondary" onClick={() => downloadPng(chartRef.current, `${fileName}.png`)}>
+            <a className="button secondary" href={`${exportBase}?format=png`} download>
               Diagram (PNG)
-            </button>
+            </a>
           </li>
           <li>
             <a className="button secondary" href={`${exportBase}?format=csv`} download>

@@ -50,7 +50,7 @@ export default function Jamforelse() {
         </p>
       )}
       {chart && chart.result.measure.kind === 'money' && <MoneyTable result={chart.result} />}
-      {chart && <ChartFigure chart={chart} exportBase={`/jamfor/${id}/export`} fileName={id} />}
+      {chart && <ChartFigure chart={chart} exportBase={`/jamfor/${id}/export`} />}
       {chart && <FigurePolicy result={chart.result} />}
       {saved && (
         <Form method="post">

@@ -1,8 +1,10 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { createElement } from 'react';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { MapFigure } from '~/components/map-figure';
 import { downloadChartSvg } from '~/models/comparisons/chart-download.server';
+import { svgToPng } from '~/models/comparisons/chart-png.server';
 import { renderChartSvg } from '~/models/comparisons/chart.server';
 import type { ComparisonResult } from '~/models/comparisons/compute.server';
 import type { KommunMap } from '~/models/comparisons/map.server';
@@ -36,6 +38,21 @@ describe('chart SVG and map legend', () => {
     expect(texts).toContain('.. = uppgiften visas inte: färre än 5 svar i gruppen.');
     expect(texts).toContain('Källa: Öppna jämförelser 2019');
     expect(svg.match(/<svg/g)).toHaveLength(2); // the plot nested inside
+  });
+
+  it('the PNG rasteriser has a font that draws å, ä and ö', async () => {
+    const ink = async (text: string) => {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="50"><text x="5" y="36" font-family="system-ui, sans-serif" font-size="30">${text}</text></svg>`;
+      const { data } = PNG.sync.read(await svgToPng(svg));
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] < 128) dark++;
+      return dark;
+    };
+    const plain = await ink('aao');
+    expect(plain).toBeGreaterThan(500); // text is drawn at all: resvg found a font
+    const swedish = await ink('åäö');
+    expect(swedish).toBeGreaterThan(plain); // the ring and the dots add ink
+    expect(swedish).not.toBe(await ink('\uE000\uE000\uE000')); // not a missing-glyph box
   });
 
   it('says "1 kommun", and "kommuner" otherwise', () => {

@@ -1,3 +1,4 @@
+import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loader as exportLoader } from '../../app/routes/jamfor.$id.export';
 import { action as builderAction, loader as builderLoader } from '../../app/routes/jamfor.ny';
@@ -41,7 +42,7 @@ describe('/jamfor routes', () => {
     expect(noQuestion.errors).toMatchObject({ fraga: 'Välj en fråga.', gprogram: 'Välj program för uppdelningen.', gar: 'Välj år för uppdelningen.' });
   });
 
-  it('saves a comparison (with CSRF) and serves the figure, CSV, XLSX and SVG', async () => {
+  it('saves a comparison (with CSRF) and serves the figure, CSV, XLSX, SVG and PNG', async () => {
     const form = { csrf: evaluator.csrf, enkat: 'oj-vinr-2019', fraga: 'plan_kompetensutveckling', grupp: 'grant', gprogram: PROGRAM, gar: '2018', slaihop: '1', undertryck: '5', titel: 'Samlad plan' };
     const refused = (await callAction(builderAction, '/jamfor/ny', { headers: evaluator.headers, form: { ...form, csrf: 'wrong' } })) as Response;
     expect(refused.status).toBe(403);
@@ -61,6 +62,26 @@ describe('/jamfor routes', () => {
       expect(res.headers.get('Content-Type')).toContain(type);
       expect(res.headers.get('Content-Disposition')).toContain(`.${format}`);
     }
+    // The PNG is the standalone SVG figure rasterised on the server at twice its size.
+    const get = async (format: string) => (await callLoader(exportLoader, `/jamfor/${id}/export?format=${format}`, { params: { id }, headers: evaluator.headers })) as Response;
+    const svgHeight = Number(/^<svg[^>]* height="(\d+)"/.exec(await (await get('svg')).text())![1]);
+    const pngRes = await get('png');
+    expect(pngRes.status).toBe(200);
+    expect(pngRes.headers.get('Content-Type')).toBe('image/png');
+    expect(pngRes.headers.get('Content-Disposition')).toBe(`attachment; filename="${id}.png"`);
+    const bytes = Buffer.from(await pngRes.arrayBuffer());
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const image = PNG.sync.read(bytes);
+    expect([image.width, image.height]).toEqual([760 * 2, svgHeight * 2]);
+    let bar = 0;
+    let ink = 0;
+    for (let i = 0; i < image.data.length; i += 4) {
+      const [r, g, b] = image.data.subarray(i, i + 3);
+      if (r === 0x00 && g === 0x72 && b === 0xb2) bar++; // the first series' colour
+      else if (r < 90 && g < 90 && b < 90) ink++; // text, axes
+    }
+    expect(bar).toBeGreaterThan(10_000);
+    expect(ink).toBeGreaterThan(5_000);
     const bad = (await callLoader(exportLoader, `/jamfor/${id}/export?format=pdf`, { params: { id }, headers: evaluator.headers })) as Response;
     expect(bad.status).toBe(400);
     const missing = (await callLoader(figureLoader, '/jamfor/db-99999', { params: { id: 'db-99999' }, headers: evaluator.headers })) as Response;
