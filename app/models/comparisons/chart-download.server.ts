@@ -1,5 +1,6 @@
 import { chartLegend, renderChartSvg } from './chart.server';
 import type { ComparisonResult, GroupResult } from './compute.server';
+import { BOLD_CHAR_EM, textWidth, wrapText } from './text-fit';
 
 /**
  * The downloaded chart: a figure pasted into a report must stand alone, so around the plot it
@@ -16,27 +17,36 @@ function nLines(result: ComparisonResult): string[] {
   return result.periods.map((p) => `Antal svar (n) ${p.label}: ${list([...p.groups, p.total])}`);
 }
 
-/** The standalone SVG file of a comparison's chart. */
+/** The standalone SVG file of a comparison's chart; long titles, legends and n lines wrap. */
 export function downloadChartSvg(result: ComparisonResult, width = 760): string {
-  const plot = renderChartSvg(result, { width }).replace(/^<svg/, `<svg x="0" y="${LINE * 3}"`);
+  const room = width - 20;
+  const title = wrapText(result.title, room, 17, BOLD_CHAR_EM);
+  const top = LINE + title.length * 22;
+  const plot = renderChartSvg(result, { width }).replace(/^<svg/, `<svg x="0" y="${top}"`);
   const plotHeight = Number(/height="(\d+)"/.exec(plot)?.[1] ?? 380);
   const legend = chartLegend(result);
   const parts: string[] = [];
-  let y = LINE * 1.5;
-  parts.push(`<text x="10" y="${y}" font-size="17" font-weight="bold">${esc(result.title)}</text>`);
-  y = LINE * 3 + plotHeight + LINE;
-  legend.forEach((item, i) => {
-    const x = 10 + (i % 3) * 250;
-    const rowY = y + Math.floor(i / 3) * LINE;
-    parts.push(`<rect x="${x}" y="${rowY - 11}" width="12" height="12" fill="${item.color}"/><text x="${x + 18}" y="${rowY}" font-size="13">${esc(item.label)}</text>`);
-  });
-  y += Math.ceil(legend.length / 3) * LINE + 4;
+  title.forEach((line, i) => parts.push(`<text x="10" y="${LINE * 1.5 + i * 22}" font-size="17" font-weight="bold">${esc(line)}</text>`));
+  let y = top + plotHeight + LINE;
+  // Legend: up to three columns of 250 px, one column (wrapped) when a name is longer.
+  const widest = Math.max(0, ...legend.map((item) => textWidth(item.label, 13)));
+  const columns = widest + 18 <= 240 ? 3 : 1;
+  for (let i = 0; i < legend.length; i += columns) {
+    const row = legend.slice(i, i + columns).map((item) => ({ ...item, lines: wrapText(item.label, columns === 1 ? room - 18 : 222, 13) }));
+    row.forEach((item, c) => {
+      const x = 10 + c * 250;
+      const text = item.lines.map((l, k) => `<text x="${x + 18}" y="${y + k * LINE}" font-size="13">${esc(l)}</text>`).join('');
+      parts.push(`<rect x="${x}" y="${y - 11}" width="12" height="12" fill="${item.color}"/>${text}`);
+    });
+    y += Math.max(...row.map((item) => item.lines.length)) * LINE;
+  }
+  y += 4;
   const footer = [
     ...nLines(result),
-    `.. = uppgiften visas inte: färre än ${result.suppressBelow} svar i gruppen.`,
+    ...(result.suppressBelow > 1 ? [`.. = uppgiften visas inte: färre än ${result.suppressBelow} svar i gruppen.`] : []),
     `Källa: ${result.source}`,
   ];
-  for (const line of footer) {
+  for (const line of footer.flatMap((l) => wrapText(l, room, 12))) {
     parts.push(`<text x="10" y="${y}" font-size="12">${esc(line)}</text>`);
     y += LINE;
   }

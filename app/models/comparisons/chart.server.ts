@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { ComparisonResult, GroupResult } from './compute.server';
+import { textWidth, wrapsWithoutCutting, wrapText } from './text-fit';
 
 /**
  * Server-side SVG charts of a comparison with Observable Plot on a linkedom document: bars of
@@ -33,6 +34,31 @@ function chartData(result: ComparisonResult): { data: Datum[]; series: string[];
   return { data, series: [...new Set(data.map((d) => d.series))], groups: [...new Set(data.map((d) => d.group))] };
 }
 
+const FONT = 13;
+const LINE = 15; // px per line of a wrapped label
+const valueText = (d: Datum) => String(d.percent).replace('.', ',');
+
+/**
+ * Columns per group when every group label fits under its column in at most three lines of
+ * whole words and the values fit above their bars; otherwise (Tabell 10's kommungrupper)
+ * horizontal bars with the labels in a left margin as wide as they need.
+ */
+function layout(width: number, data: Datum[], series: string[], groups: string[]) {
+  const widest = Math.max(...data.filter((d) => d.percent !== null).map((d) => textWidth(valueText(d), FONT)), textWidth('..', FONT));
+  const step = (width - 48 - 20) / groups.length;
+  const bar = ((step * 0.85) / series.length) * 0.92;
+  const counts = groups.map((g) => wrapsWithoutCutting(g, step - 10, FONT));
+  if (bar >= widest + 2 && counts.every((n) => n !== null && n <= 3)) {
+    const lines = new Map(groups.map((g) => [g, wrapText(g, step - 10, FONT).join('\n')]));
+    return { kind: 'columns' as const, lines, marginBottom: 20 + Math.max(...(counts as number[])) * LINE };
+  }
+  const room = Math.min(Math.max(...groups.map((g) => textWidth(g, FONT))), width * 0.4);
+  const wrapped = groups.map((g) => wrapText(g, room, FONT));
+  const marginLeft = Math.ceil(Math.max(...wrapped.flat().map((l) => textWidth(l, FONT)))) + 16;
+  const band = Math.max(series.length * 20, Math.max(...wrapped.map((w) => w.length)) * LINE) + 16;
+  return { kind: 'bars' as const, lines: new Map(groups.map((g, i) => [g, wrapped[i].join('\n')])), marginLeft, marginRight: Math.ceil(widest) + 16, band };
+}
+
 /** The chart as an SVG string; `standalone` adds the XML namespace for a downloaded file. */
 export function renderChartSvg(result: ComparisonResult, options: { standalone?: boolean; width?: number } = {}): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
@@ -42,24 +68,45 @@ export function renderChartSvg(result: ComparisonResult, options: { standalone?:
   const width = options.width ?? 760;
   const shown = data.filter((d) => d.percent !== null);
   const hidden = data.filter((d) => d.percent === null);
-  const svg = Plot.plot({
-    document,
-    width,
-    height: 380,
-    marginBottom: 60,
-    marginLeft: 48,
-    style: { fontSize: '13px', background: 'white', color: '#1b1f24' },
-    fx: { label: null, domain: groups, padding: 0.15 },
-    x: { axis: null, domain: series, padding: 0.08 },
-    y: { domain: [0, 100], label: 'Procent', grid: true },
-    color: { domain: series, range: PALETTE, legend: false },
-    marks: [
-      Plot.barY(shown, { fx: 'group', x: 'series', y: 'percent', fill: 'series' }),
-      Plot.text(shown, { fx: 'group', x: 'series', y: 'percent', text: (d: Datum) => `${String(d.percent).replace('.', ',')}`, dy: -7, fill: '#1b1f24' }),
-      Plot.text(hidden, { fx: 'group', x: 'series', y: 0, text: () => '..', dy: -7, fill: '#1b1f24' }),
-      Plot.ruleY([0]),
-    ],
-  }) as unknown as Element;
+  const fit = layout(width, data, series, groups);
+  const common = { document, width, style: { fontSize: `${FONT}px`, background: 'white', color: '#1b1f24' }, color: { domain: series, range: PALETTE, legend: false } };
+  const svg = (
+    fit.kind === 'columns'
+      ? Plot.plot({
+          ...common,
+          height: 380,
+          marginTop: 36,
+          marginBottom: fit.marginBottom,
+          marginLeft: 48,
+          marginRight: 20,
+          fx: { label: null, domain: groups, padding: 0.15, tickFormat: (g: string) => fit.lines.get(g) ?? g },
+          x: { axis: null, domain: series, padding: 0.08 },
+          y: { domain: [0, 100], label: 'Procent', grid: true },
+          marks: [
+            Plot.barY(shown, { fx: 'group', x: 'series', y: 'percent', fill: 'series' }),
+            Plot.text(shown, { fx: 'group', x: 'series', y: 'percent', text: valueText, dy: -7, fill: '#1b1f24' }),
+            Plot.text(hidden, { fx: 'group', x: 'series', y: 0, text: () => '..', dy: -7, fill: '#1b1f24' }),
+            Plot.ruleY([0]),
+          ],
+        })
+      : Plot.plot({
+          ...common,
+          height: 30 + 48 + groups.length * fit.band,
+          marginTop: 30,
+          marginBottom: 48,
+          marginLeft: fit.marginLeft,
+          marginRight: fit.marginRight,
+          fy: { label: null, domain: groups, padding: 0.1, axis: 'left', tickFormat: (g: string) => fit.lines.get(g) ?? g },
+          y: { axis: null, domain: series, padding: 0.08 },
+          x: { domain: [0, 100], label: 'Procent', grid: true },
+          marks: [
+            Plot.barX(shown, { fy: 'group', y: 'series', x: 'percent', fill: 'series' }),
+            Plot.text(shown, { fy: 'group', y: 'series', x: 'percent', text: valueText, dx: 5, textAnchor: 'start', fill: '#1b1f24' }),
+            Plot.text(hidden, { fy: 'group', y: 'series', x: 0, text: () => '..', dx: 5, textAnchor: 'start', fill: '#1b1f24' }),
+            Plot.ruleX([0]),
+          ],
+        })
+  ) as unknown as Element;
   // Plot labels its <g> groups with aria-label, which ARIA forbids on elements without a role;
   // the whole chart is one image with a title, description and a table beside it.
   for (const el of Array.from(svg.querySelectorAll('[aria-label], [aria-description]'))) {
