@@ -7,7 +7,7 @@ import * as version from '~/routes/admin.enkater.$id';
 import { setDb } from '~/utils/db.server';
 import { signedIn, type TestSession } from '../auth/helpers';
 import { freshDb, type TestDb } from '../helpers/db';
-import { callAction } from '../helpers/request';
+import { callAction, callLoader } from '../helpers/request';
 
 const META = { family: 'ny-enkat', year: '2021', title: 'Ny enkät', description: 'Prov.', audience: 'kommun', defaultDeadline: '03-15', source: 'egen enkät' };
 const form = (fields: Record<string, string>, file?: { name: string; text: string | Uint8Array }) => {
@@ -57,6 +57,20 @@ describe('/admin/enkater: bad uploads, preview submit', () => {
     expect(await listAudit(t.db, { entity: 'survey_version' })).toEqual([]);
     const ok = await upload('bra.json', survey([{ type: 'radiogroup', name: 'farg', choices: ['rod', 'bla'] }]));
     expect(ok).toMatchObject({ status: 302, location: '/admin/enkater/ny-enkat-2021' });
+  });
+
+  it('a draft with an image from another host shows check-survey\'s CSP warning at its question, and still uploads', async () => {
+    const text = survey([
+      { type: 'image', name: 'karta', imageLink: 'https://cdn.example.org/karta.png' },
+      { type: 'radiogroup', name: 'farg', choices: ['rod', 'bla'] },
+    ]);
+    expect(await upload('bild.json', text)).toMatchObject({ status: 302, location: '/admin/enkater/ny-enkat-2021' });
+    const data = (await callLoader(version.loader, '/admin/enkater/ny-enkat-2021', { params: { id: 'ny-enkat-2021' }, headers: admin.headers })) as any;
+    expect(data.review.errors).toEqual([]);
+    expect(data.review.warnings).toContainEqual({
+      question: 'karta',
+      message: expect.stringMatching(/^survey: question "karta" loads an image from cdn\.example\.org \(imageLink\), which the app's Content-Security-Policy blocks .*: put the image in the form as a data: URL/),
+    });
   });
 
   it('the preview submits to the server validation, with unsaved edits, and stores nothing', async () => {

@@ -13,6 +13,8 @@ full check: metadata, the SurveyJS form, our key conventions, and consistency wi
 versions of its family in surveys/ (same key → same type; choices only added). A plain
 SurveyJS JSON is checked as a form only: survey-core loads it without errors, element types
 exist, names and choice values are unique, expressions refer to existing questions.
+Images, video, frames or choices loaded from other hosts get a warning: the app's
+Content-Security-Policy blocks them in the respondent's browser.
 Exits 1 when there are errors; warnings alone do not fail.`,
   positionals: { min: 1, max: 1 },
   async run(ctx) {

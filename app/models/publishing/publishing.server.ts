@@ -10,7 +10,7 @@ import { ORGANISATION_KINDS, type Database } from '../../../db/schema';
 import { audit } from '../auth/audit.server';
 import { changeId, diffSurveys, type SurveyChange, type SurveyDiff } from '../surveys/diff.server';
 import { applyEdit, type SurveyEdit } from '../surveys/edits.server';
-import { checkSurveyJson, getSurvey, previousVersion, type LoadedSurvey, type SurveyMeta } from '../surveys/surveys.server';
+import { checkSurveyJson, getSurvey, previousVersion, rawElements, type LoadedSurvey, type SurveyMeta } from '../surveys/surveys.server';
 import { parseSurveyText, type UploadProblem } from '../surveys/upload.server';
 import { deleteDraft, getVersionRow, insertDraft, markPublished, peersOf, requireDraft, rowToSurvey, syncPublishedSurveys, updateDraft, VersionError } from '../surveys/versions.server';
 
@@ -161,7 +161,8 @@ export function reviewSurvey(survey: LoadedSurvey, confirmed: string[] = []): Re
   const ok = new Set(confirmed);
   const confirmedKeys = new Set(diff.breaking.filter((c) => ok.has(changeId(c))).map((c) => c.key));
   const result = checkSurveyJson({ meta: survey.meta, survey: survey.json }, { familyPeers: peersOf(survey.meta.id) });
-  const names = new Set(diff.changes.map((c) => c.key));
+  // A message is shown at the changed key it names, or else at the question of the form it names.
+  const names = new Set([...diff.changes.map((c) => c.key), ...rawElements(survey.json).flatMap((el) => (typeof el.name === 'string' ? [el.name] : []))]);
   const errors: CheckMessage[] = [];
   const warnings: CheckMessage[] = result.warnings.map((w) => ({ message: w, question: questionOf(w, names) }));
   for (const e of result.errors) {

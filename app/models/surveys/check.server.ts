@@ -10,6 +10,7 @@
  * year, and choices are only ever added.
  */
 import { Serializer, type Model, type Question } from 'survey-core';
+import { externalMediaWarnings } from './external-media.server';
 import { createModel } from './model.server';
 import { choiceValues, deriveAnswerSchema } from './schema.server';
 import { formatIssues, surveyFileSchema, type LoadedSurvey, type SurveyMeta } from './types.server';
@@ -109,6 +110,7 @@ function checkForm(json: unknown, ours: boolean): CheckResult & { model?: Model 
     else if (ours && ['file', 'signaturepad'].includes(el.type)) errors.push(`element${name}: type "${el.type}" is not allowed in our surveys (no uploads)`);
     if (el.choicesByUrl) strictOr(`element${name} loads its choices from a web service (choicesByUrl)`);
   }
+  warnings.push(...externalMediaWarnings(json, rawElements(json)));
 
   let model: Model;
   try {

@@ -11,7 +11,7 @@ import { surveyFileSchema, SurveyLoadError, type LoadedSurvey, type SurveyMeta }
 
 export type { AnswerError, AnswerResult, CodebookEntry, CodebookOption, LoadedSurvey, SurveyMeta, ValidationMode } from './types.server';
 export { SurveyLoadError, surveyMetaSchema } from './types.server';
-export { checkSurveyJson, isOurFormat } from './check.server';
+export { checkSurveyJson, isOurFormat, rawElements } from './check.server';
 export { answerSchema, validateAnswers } from './validate.server';
 export { getCodebook } from './codebook.server';
 
