@@ -165,6 +165,7 @@ export default function GrantYearPage() {
         {year.allocated_at ? (
           <>
             <a href={`${base}/fordelning.xlsx`}>Ladda ned fördelningen (XLSX)</a>
+            {year.requested > 0 ? <Link to={`${base}/omfordela`}>Fördela om avböjda medel</Link> : null}
             <Form method="post">
               <CsrfInput token={csrf} />
               <button type="submit" name="intent" value="remind" disabled={busy}>

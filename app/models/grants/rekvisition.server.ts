@@ -152,6 +152,8 @@ export async function remindUnrequested(db: Kysely<Database>, yearId: number, ba
     .where('l.grant_year_id', '=', yearId)
     .where('l.requested_at', 'is', null)
     .where('l.declined_at', 'is', null)
+    // A share redistributed to others (redistribute.server.ts) is 0: nothing left to request.
+    .where('l.allocated_sek', '>', 0)
     .execute();
   const contacts = await contactsByOrganisation(db, rows.map((r) => r.organisation_id));
   const day = now.toISOString().slice(0, 10);
