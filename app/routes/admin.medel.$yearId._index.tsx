@@ -8,7 +8,7 @@ import { RECIPIENT_LABELS, RULE_LABELS } from '~/models/grants/labels';
 import { computeAllocation, listLedger, tabell8 } from '~/models/grants/ledger.server';
 import { bookRequestedPayments } from '~/models/grants/ledger-write.server';
 import { importLedger } from '~/models/grants/ledger-import.server';
-import { getYear, GrantInputError } from '~/models/grants/programs.server';
+import { getYear, GrantInputError, setRequestReminderDays } from '~/models/grants/programs.server';
 import { ImportRowsError } from '~/models/imports/errors.server';
 import { remindUnrequested } from '~/models/grants/rekvisition.server';
 import { ensureReportRound } from '~/models/grants/report-round.server';
@@ -42,11 +42,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { csrf: csrfToken(request), year, lines, table: tabell8(lines) };
 }
 
+/** Days before the rekvisition deadline for the automatic reminder: 1–90, or empty for none. */
+const reminderDays = () =>
+  z
+    .string()
+    .trim()
+    .regex(/^(\d{1,2})?$/, 'Ange antal dagar (1–90), eller lämna tomt.')
+    .transform((s) => (s === '' ? null : Number(s)));
+
 const actionSchema = () =>
   z.discriminatedUnion('intent', [
     z.object({ intent: z.literal('allocate') }),
     z.object({ intent: z.literal('remind') }),
     z.object({ intent: z.literal('report-round') }),
+    z.object({ intent: z.literal('reminder-days'), requestReminderDays: reminderDays() }),
     z.object({
       intent: z.literal('pay'),
       paidAt: z.string().transform((v, ctx) => parseAdminDate(v, 'start') ?? (ctx.addIssue({ code: 'custom', message: 'Ange utbetalningsdag som ÅÅÅÅ-MM-DD.' }), z.NEVER)),
@@ -110,6 +119,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const n = await bookRequestedPayments(db, year.id, parsed.data.paidAt, user.id);
         return { ok: true, message: n ? `${n} utbetalningar bokfördes enligt rekvisitionerna.` : 'Det finns inga rekvisitioner som väntar på utbetalning.' };
       }
+      case 'reminder-days': {
+        const days = parsed.data.requestReminderDays;
+        await setRequestReminderDays(db, year.id, days, user.id);
+        return { ok: true, message: days ? `Påminnelsen skickas automatiskt ${days} dagar före sista dag för rekvisition.` : 'Ingen automatisk påminnelse skickas.' };
+      }
       case 'report-round': {
         const r = await ensureReportRound(db, year.id, user.id);
         return { ok: true, message: `Återrapporteringsomgången har ${r.added} nya mottagare. Skicka inbjudningar från omgångens sida (omgång ${r.roundId}).` };
@@ -145,6 +159,8 @@ export default function GrantYearPage() {
         </dd>
         <dt>Sista dag för rekvisition</dt>
         <dd>{dateOnly(year.request_deadline)}</dd>
+        <dt>Automatisk påminnelse om rekvisition</dt>
+        <dd>{year.request_reminder_days ? `${year.request_reminder_days} dagar före sista dag` : 'Ingen'}</dd>
         <dt>Sista dag för återrapportering</dt>
         <dd>{dateOnly(year.report_deadline)}</dd>
       </dl>
@@ -170,6 +186,20 @@ export default function GrantYearPage() {
               <CsrfInput token={csrf} />
               <button type="submit" name="intent" value="remind" disabled={busy}>
                 Påminn dem som inte rekvirerat
+              </button>
+            </Form>
+            <Form method="post">
+              <CsrfInput token={csrf} />
+              <input type="hidden" name="intent" value="reminder-days" />
+              <div className="field">
+                <label htmlFor="requestReminderDays">Påminn automatiskt, dagar före sista dag</label>
+                <input id="requestReminderDays" name="requestReminderDays" inputMode="numeric" size={3} defaultValue={year.request_reminder_days ?? ''} aria-describedby="reminder-days-hint" />
+                <span className="hint" id="reminder-days-hint">
+                  1–90 dagar, tomt för ingen.
+                </span>
+              </div>
+              <button type="submit" disabled={busy}>
+                Spara påminnelsen
               </button>
             </Form>
             <Form method="post">
