@@ -3,10 +3,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { z } from 'zod';
 import { CsrfInput } from '~/components/csrf-input';
 import { DisagreementList, LedgerTable } from '~/components/grant-ledger';
+import { LedgerImportForm, type LedgerImportData } from '~/components/ledger-import';
 import { RECIPIENT_LABELS, RULE_LABELS } from '~/models/grants/labels';
 import { computeAllocation, listLedger, tabell8 } from '~/models/grants/ledger.server';
 import { bookRequestedPayments } from '~/models/grants/ledger-write.server';
-import { getYear, GrantInputError } from '~/models/grants/programs.server';
+import { importLedger } from '~/models/grants/ledger-import.server';
+import { getYear, GrantInputError, setRequestReminderDays } from '~/models/grants/programs.server';
+import { ImportRowsError } from '~/models/imports/errors.server';
 import { remindUnrequested } from '~/models/grants/rekvisition.server';
 import { ensureReportRound } from '~/models/grants/report-round.server';
 import { syncGrantReports } from '~/models/grants/reports.server';
@@ -16,6 +19,8 @@ import { dateOnly, kronor } from '~/utils/admin-labels';
 import { appBaseUrl, requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';
+import { readTabular, TabularError } from '~/utils/tabular.server';
+import { readUploadForm, UploadTooLargeError } from '~/utils/upload.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.year.program_name} ${data.year.year}` : 'Medel'} – Administrera – Enkätnav` }];
 
@@ -37,21 +42,62 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { csrf: csrfToken(request), year, lines, table: tabell8(lines) };
 }
 
+/** Days before the rekvisition deadline for the automatic reminder: 1–90, or empty for none. */
+const reminderDays = () =>
+  z
+    .string()
+    .trim()
+    .regex(/^(\d{1,2})?$/, 'Ange antal dagar (1–90), eller lämna tomt.')
+    .transform((s) => (s === '' ? null : Number(s)));
+
 const actionSchema = () =>
   z.discriminatedUnion('intent', [
     z.object({ intent: z.literal('allocate') }),
     z.object({ intent: z.literal('remind') }),
     z.object({ intent: z.literal('report-round') }),
+    z.object({ intent: z.literal('reminder-days'), requestReminderDays: reminderDays() }),
     z.object({
       intent: z.literal('pay'),
       paidAt: z.string().transform((v, ctx) => parseAdminDate(v, 'start') ?? (ctx.addIssue({ code: 'custom', message: 'Ange utbetalningsdag som ÅÅÅÅ-MM-DD.' }), z.NEVER)),
     }),
   ]);
 
-type ActionData = { ok: boolean; message: string };
+type ActionData = { ok: boolean; message: string } & LedgerImportData;
+
+const MAX_UPLOAD = 5 * 1024 * 1024;
+
+/** The ledger upload: the same all-or-nothing import as `import-grants --year`. */
+async function importUpload(request: Request, params: { yearId?: string }, userId: number) {
+  let form: FormData;
+  try {
+    form = await readUploadForm(request, MAX_UPLOAD);
+  } catch (e) {
+    if (e instanceof UploadTooLargeError) return Response.json({ ok: false, message: 'Filen är för stor: högst 5 MB.' }, { status: 413 });
+    throw e;
+  }
+  assertCsrf(request, form);
+  const year = await loadYear(params);
+  const file = form.get('file');
+  if (!file || typeof file === 'string' || file.size === 0) return Response.json({ ok: false, message: 'Välj en CSV- eller XLSX-fil att läsa in.' }, { status: 400 });
+  try {
+    const table = await readTabular(Buffer.from(await file.arrayBuffer()), file.name || 'register.csv');
+    const r = await importLedger(getDb(), year.id, table, { actorUserId: userId, source: file.name });
+    return { ok: true, message: `Registret lästes in: ${r.imported} rader${r.created ? `, varav ${r.created} nya mottagare` : ''}.`, imported: r.imported };
+  } catch (e) {
+    if (e instanceof ImportRowsError)
+      return Response.json(
+        { ok: false, message: `Inget lästes in: ${new Set(e.errors.map((r) => r.line)).size} rader har fel. Rätta filen och försök igen.`, rowErrors: e.errors.map((r) => ({ line: r.line, column: r.column ?? '', message: r.sv ?? r.message })) },
+        { status: 400 },
+      );
+    if (e instanceof TabularError) return Response.json({ ok: false, message: 'Filen kunde inte läsas. Använd CSV (komma eller semikolon, UTF-8) eller XLSX.' }, { status: 400 });
+    if (e instanceof GrantInputError) return Response.json({ ok: false, message: e.sv }, { status: 400 });
+    throw e;
+  }
+}
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ['admin']);
+  if ((request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) return importUpload(request, params, user.id);
   const form = await request.formData();
   assertCsrf(request, form);
   const year = await loadYear(params);
@@ -72,6 +118,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case 'pay': {
         const n = await bookRequestedPayments(db, year.id, parsed.data.paidAt, user.id);
         return { ok: true, message: n ? `${n} utbetalningar bokfördes enligt rekvisitionerna.` : 'Det finns inga rekvisitioner som väntar på utbetalning.' };
+      }
+      case 'reminder-days': {
+        const days = parsed.data.requestReminderDays;
+        await setRequestReminderDays(db, year.id, days, user.id);
+        return { ok: true, message: days ? `Påminnelsen skickas automatiskt ${days} dagar före sista dag för rekvisition.` : 'Ingen automatisk påminnelse skickas.' };
       }
       case 'report-round': {
         const r = await ensureReportRound(db, year.id, user.id);
@@ -108,6 +159,8 @@ export default function GrantYearPage() {
         </dd>
         <dt>Sista dag för rekvisition</dt>
         <dd>{dateOnly(year.request_deadline)}</dd>
+        <dt>Automatisk påminnelse om rekvisition</dt>
+        <dd>{year.request_reminder_days ? `${year.request_reminder_days} dagar före sista dag` : 'Ingen'}</dd>
         <dt>Sista dag för återrapportering</dt>
         <dd>{dateOnly(year.report_deadline)}</dd>
       </dl>
@@ -128,10 +181,25 @@ export default function GrantYearPage() {
         {year.allocated_at ? (
           <>
             <a href={`${base}/fordelning.xlsx`}>Ladda ned fördelningen (XLSX)</a>
+            {year.requested > 0 ? <Link to={`${base}/omfordela`}>Fördela om avböjda medel</Link> : null}
             <Form method="post">
               <CsrfInput token={csrf} />
               <button type="submit" name="intent" value="remind" disabled={busy}>
                 Påminn dem som inte rekvirerat
+              </button>
+            </Form>
+            <Form method="post">
+              <CsrfInput token={csrf} />
+              <input type="hidden" name="intent" value="reminder-days" />
+              <div className="field">
+                <label htmlFor="requestReminderDays">Påminn automatiskt, dagar före sista dag</label>
+                <input id="requestReminderDays" name="requestReminderDays" inputMode="numeric" size={3} defaultValue={year.request_reminder_days ?? ''} aria-describedby="reminder-days-hint" />
+                <span className="hint" id="reminder-days-hint">
+                  1–90 dagar, tomt för ingen.
+                </span>
+              </div>
+              <button type="submit" disabled={busy}>
+                Spara påminnelsen
               </button>
             </Form>
             <Form method="post">
@@ -156,6 +224,7 @@ export default function GrantYearPage() {
           </>
         ) : null}
       </div>
+      <LedgerImportForm csrf={csrf} result={result} busy={busy} />
       <section aria-labelledby="t8-heading">
         <h2 id="t8-heading">Användning av medlen (Tabell 8)</h2>
         <table className="data-table t8-table">

@@ -32,6 +32,14 @@ const amount = (label: string) =>
     .pipe(z.string().regex(/^\d{1,13}$/, `${label} ska vara ett helt antal kronor, 0 eller mer.`))
     .transform(Number);
 
+/** Days before the rekvisition deadline for the automatic reminder: 1–90, or empty for none. */
+const reminderDays = () =>
+  z
+    .string()
+    .trim()
+    .regex(/^(\d{1,2})?$/, 'Ange antal dagar (1–90), eller lämna tomt.')
+    .transform((s) => (s === '' ? null : Number(s)));
+
 const actionSchema = () =>
   z.discriminatedUnion('intent', [
     z.object({
@@ -50,6 +58,7 @@ const actionSchema = () =>
       requestDeadline: z.string().transform((v, ctx) => parseAdminDate(v, 'end') ?? (ctx.addIssue({ code: 'custom', message: 'Ange sista dag för rekvisition som ÅÅÅÅ-MM-DD.' }), z.NEVER)),
       reportDeadline: z.string().transform((v, ctx) => parseAdminDate(v, 'end') ?? (ctx.addIssue({ code: 'custom', message: 'Ange sista dag för återrapportering som ÅÅÅÅ-MM-DD.' }), z.NEVER)),
       reportSurveyId: z.string().max(100).transform((s) => s || null),
+      requestReminderDays: reminderDays(),
     }),
   ]);
 
@@ -181,6 +190,9 @@ export default function GrantPrograms() {
             </Field>
             <Field name="requestDeadline" label="Sista dag för rekvisition" error={errors.requestDeadline} hint="ÅÅÅÅ-MM-DD">
               {(p) => <input {...p} type="date" />}
+            </Field>
+            <Field name="requestReminderDays" label="Automatisk påminnelse om rekvisition (dagar före sista dag)" error={errors.requestReminderDays} hint="1–90 dagar. Lämna tomt för ingen automatisk påminnelse.">
+              {(p) => <input {...p} inputMode="numeric" defaultValue="7" />}
             </Field>
             <Field name="reportDeadline" label="Sista dag för återrapportering" error={errors.reportDeadline} hint="ÅÅÅÅ-MM-DD, t.ex. 31 maj året efter.">
               {(p) => <input {...p} type="date" />}

@@ -12,6 +12,7 @@ import * as m20261122_10 from './2026-11-22-10-answer-values-org-survey-idx';
 import * as m20261203_11 from './2026-12-03-11-survey-versions';
 import * as m20261203_12 from './2026-12-03-12-grant-year';
 import * as m20261203_13 from './2026-12-03-13-mail-unsubscribe';
+import * as m20261203_16 from './2026-12-03-16-grant-request-reminder';
 
 /**
  * The static index of migrations, in order. Add new ones at the end; never edit a landed one.
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-11-survey-versions': m20261203_11,
   '2026-12-03-12-grant-year': m20261203_12,
   '2026-12-03-13-mail-unsubscribe': m20261203_13,
+  '2026-12-03-16-grant-request-reminder': m20261203_16,
 };
 
 export const migrationProvider: MigrationProvider = {

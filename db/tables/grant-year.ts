@@ -35,6 +35,8 @@ export interface GrantYearTable {
   /** The year of the population figures the allocation used. */
   population_year: number | null;
   request_deadline: string;
+  /** Days before the rekvisition deadline the job loop sends the reminder; null: no automatic reminder. */
+  request_reminder_days: ColumnType<number | null, number | null | undefined, number | null>;
   report_deadline: string;
   /** The återrapportering survey whose submitted answers give the used amount. */
   report_survey_id: string | null;

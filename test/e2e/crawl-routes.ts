@@ -55,6 +55,7 @@ export const RECIPES: Record<string, Recipe> = {
   'routes/admin.medel.$yearId._index': { params: (d) => ({ yearId: d.grantYearId }) },
   'routes/admin.medel.$yearId.fordelning[.]xlsx': { params: (d) => ({ yearId: d.grantYearId }) },
   'routes/admin.medel.$yearId.rad.$ledgerId': { params: (d) => ({ yearId: d.grantYearId, ledgerId: d.ledgerId }) },
+  'routes/admin.medel.$yearId.omfordela': { params: (d) => ({ yearId: d.grantYearId }) },
   'routes/admin.omgangar.$id': { params: (d) => ({ id: d.roundId }) },
   'routes/admin.omgangar.$id.export': { params: (d) => ({ id: d.roundId }) },
   'routes/admin.omgangar.$id.saknade': { params: (d) => ({ id: d.roundId }) },

@@ -166,4 +166,52 @@ describe('a grant year in Chromium', () => {
     await cmp.close();
     for (const p of pages.values()) await p.close();
   });
+
+  it('imports ledger facts from a file on the year page (a bad file: row report, nothing stored), and redistributes the declined share after a preview', async () => {
+    // Sign-in links are rate limited per address: a second administrator's session.
+    const session = await signedIn(t.db, 'admin', { email: 'bo.admin@myndighet.se' });
+    const admin = await newPage(browser);
+    await admin.context().addCookies(session.browserCookies(app.url));
+    await admin.goto(`${app.url}/admin/medel`);
+    await admin.getByRole('link', { name: /2018/ }).first().click();
+    await admin.waitForURL(/\/admin\/medel\/\d+$/);
+    const yearUrl = admin.url();
+    const before = JSON.stringify(await t.db.selectFrom('grant_ledger').selectAll().orderBy('id').execute());
+    const upload = async (name: string, csv: string) => {
+      await admin.locator('#ledger-file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await admin.getByRole('button', { name: 'Läs in registret' }).click();
+    };
+    await upload('fel.csv', 'org;paid_sek;used_sek\n9999;1;\n0115;-5;\n0114;1000;2000\n');
+    await expect.poll(() => flash(admin), { timeout: 20_000 }).toBe('Inget lästes in: 3 rader har fel. Rätta filen och försök igen.');
+    const report = admin.locator('#import-errors tbody tr');
+    expect(await report.allTextContents()).toEqual(['2orgOkänd organisationskod "9999".', '3paid_sekMåste vara ett helt antal kronor, 0 eller mer (inte "-5").', '4used_sekFörbrukat (2000 kr) kan inte vara mer än utbetalt (1000 kr).']);
+    await expectNoAxeViolations(admin);
+    expect(JSON.stringify(await t.db.selectFrom('grant_ledger').selectAll().orderBy('id').execute())).toBe(before);
+
+    // 0117 used nothing: its repayment of the whole payment is booked from a file.
+    const paid0117 = Number((await t.db.selectFrom('grant_ledger as l').innerJoin('organisations as o', 'o.id', 'l.organisation_id').select('l.paid_sek').where('o.code', '=', '0117').executeTakeFirstOrThrow()).paid_sek);
+    await upload('inbetalningar.csv', `org,repaid_sek,repaid_at\n0117,${paid0117},2019-06-11\n`);
+    await expect.poll(() => flash(admin), { timeout: 20_000 }).toBe('Registret lästes in: 1 rader.');
+    await expect.poll(() => admin.getByRole('link', { name: 'ändringsloggen' }).count(), { timeout: 20_000 }).toBe(1);
+    expect(await admin.locator('#import-errors').count()).toBe(0);
+    const repaid = await t.db.selectFrom('grant_ledger as l').innerJoin('organisations as o', 'o.id', 'l.organisation_id').select('l.repaid_sek').where('o.code', '=', '0117').executeTakeFirstOrThrow();
+    expect(Number(repaid.repaid_sek)).toBe(paid0117);
+    await admin.goto(yearUrl);
+    expect(await admin.locator('section[aria-labelledby="diff-heading"]').textContent()).not.toMatch(/Österåker/);
+    const log = await t.db.selectFrom('audit_log').select('reason').where('action', '=', 'grant.ledger.import_file').execute();
+    expect(log).toEqual([{ reason: 'Import från inbetalningar.csv' }]);
+
+    // 0120 declined: its share goes to the three that requested, after a preview.
+    await admin.getByRole('link', { name: 'Fördela om avböjda medel' }).click();
+    await admin.waitForURL(/\/omfordela$/);
+    await expectNoAxeViolations(admin);
+    expect(await admin.locator('tbody tr').count()).toBe(4);
+    expect(await admin.locator('tbody tr[data-code="0120"]').textContent()).toMatch(/Avböjt.*0 kr$/);
+    await admin.getByRole('button', { name: 'Bekräfta omfördelningen' }).click();
+    await expect.poll(() => flash(admin), { timeout: 20_000 }).toMatch(/fördelades om till 3 mottagare som rekvirerat\. Årets summa är fortfarande 50\s000\s000 kr\./);
+    const sum = await t.db.selectFrom('grant_ledger').select((eb) => eb.fn.sum<number>('allocated_sek').as('s')).executeTakeFirstOrThrow();
+    expect(Number(sum.s)).toBe(50_000_000);
+    await admin.goto(yearUrl);
+    await admin.close();
+  }, 180_000);
 });

@@ -29,6 +29,15 @@ export interface NewYearInput {
   requestDeadline: string;
   reportDeadline: string;
   reportSurveyId: string | null;
+  /** Days before the rekvisition deadline for the automatic reminder; null: none. Default 7. */
+  requestReminderDays?: number | null;
+}
+
+export const DEFAULT_REQUEST_REMINDER_DAYS = 7;
+
+function checkReminderDays(days: number | null): void {
+  if (days !== null && (!Number.isSafeInteger(days) || days < 1 || days > 90))
+    throw new GrantInputError('request_reminder_days must be 1–90 days, or none', 'Påminnelsen ska skickas 1–90 dagar före sista dag, eller inte alls.', 'requestReminderDays');
 }
 
 export interface YearSummary extends GrantYear {
@@ -56,6 +65,8 @@ export async function createProgram(db: Kysely<Database>, input: { code: string;
 export async function createYear(db: Kysely<Database>, input: NewYearInput, actorUserId: number | null): Promise<GrantYear> {
   if (input.reportSurveyId && !getSurvey(input.reportSurveyId))
     throw new GrantInputError(`unknown survey "${input.reportSurveyId}"`, `Enkäten ${input.reportSurveyId} finns inte.`, 'reportSurveyId');
+  const reminderDays = input.requestReminderDays === undefined ? DEFAULT_REQUEST_REMINDER_DAYS : input.requestReminderDays;
+  checkReminderDays(reminderDays);
   if (input.rule === 'population_floor' && input.recipientKind !== 'kommun')
     throw new GrantInputError('the population rule is for kommuner', 'Fördelning efter folkmängd gäller kommuner.', 'rule');
   if (Date.parse(input.reportDeadline) <= Date.parse(input.requestDeadline))
@@ -81,6 +92,7 @@ export async function createYear(db: Kysely<Database>, input: NewYearInput, acto
         floor_sek: input.rule === 'population_floor' ? input.floorSek : 0,
         population_year: null,
         request_deadline: new Date(input.requestDeadline).toISOString(),
+        request_reminder_days: reminderDays,
         report_deadline: new Date(input.reportDeadline).toISOString(),
         report_survey_id: input.reportSurveyId,
         allocated_at: null,
@@ -91,6 +103,21 @@ export async function createYear(db: Kysely<Database>, input: NewYearInput, acto
       .executeTakeFirstOrThrow();
     await audit(trx, { actorUserId, action: 'grant.year.create', entity: 'grant_year', entityId: row.id, after: input });
     return row;
+  });
+}
+
+/**
+ * Sets how many days before the rekvisition deadline the job loop reminds those who have not
+ * answered (null: no automatic reminder); audited.
+ */
+export async function setRequestReminderDays(db: Kysely<Database>, yearId: number, days: number | null, actorUserId: number | null): Promise<void> {
+  checkReminderDays(days);
+  const before = await db.selectFrom('grant_years').select('request_reminder_days').where('id', '=', yearId).executeTakeFirst();
+  if (!before) throw new GrantInputError('no such grant year', 'Året finns inte.');
+  if (before.request_reminder_days === days) return;
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('grant_years').set({ request_reminder_days: days, updated_at: nowIso() }).where('id', '=', yearId).execute();
+    await audit(trx, { actorUserId, action: 'grant.year.reminder', entity: 'grant_year', entityId: yearId, before, after: { request_reminder_days: days } });
   });
 }
 

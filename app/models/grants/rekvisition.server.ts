@@ -137,13 +137,11 @@ export async function answerOffer(db: Kysely<Database>, input: SignedAnswer, now
   return { reference };
 }
 
-/**
- * Reminds every recipient of a year that has neither requested nor declined, by e-mail to its
- * contacts; at most once a day per recipient. Returns how many messages were queued and how
- * many recipients have no contact address.
- */
-export async function remindUnrequested(db: Kysely<Database>, yearId: number, baseUrl: string, now = new Date()): Promise<{ enqueued: number; noAddress: number }> {
-  const rows = await db
+const DAY_MS = 86_400_000;
+
+/** The recipients of a year that have neither requested nor declined (and still have a share). */
+const unanswered = (db: Kysely<Database>, yearId: number) =>
+  db
     .selectFrom('grant_ledger as l')
     .innerJoin('grant_years as y', 'y.id', 'l.grant_year_id')
     .innerJoin('grant_programs as p', 'p.id', 'y.program_id')
@@ -152,22 +150,34 @@ export async function remindUnrequested(db: Kysely<Database>, yearId: number, ba
     .where('l.grant_year_id', '=', yearId)
     .where('l.requested_at', 'is', null)
     .where('l.declined_at', 'is', null)
-    .execute();
-  const contacts = await contactsByOrganisation(db, rows.map((r) => r.organisation_id));
-  const day = now.toISOString().slice(0, 10);
+    // A share redistributed to others (redistribute.server.ts) is 0: nothing left to request.
+    .where('l.allocated_sek', '>', 0);
+
+type UnansweredRow = Awaited<ReturnType<ReturnType<typeof unanswered>['execute']>>[number];
+
+/**
+ * The reminder machinery of rekvisition, shared by the button and the job loop: one message per
+ * recipient to its contacts, de-duplicated by `keyOf` (null: not due, skipped).
+ */
+async function enqueueRequestReminders(db: Kysely<Database>, rows: UnansweredRow[], baseUrl: string, now: Date, keyOf: (r: UnansweredRow, deadline: string) => string | null): Promise<{ enqueued: number; noAddress: number }> {
+  const due = rows.flatMap((r) => {
+    const deadline = requestDeadlineOf(r, r);
+    const key = keyOf(r, deadline);
+    return key ? [{ r, deadline, key }] : [];
+  });
+  const contacts = await contactsByOrganisation(db, due.map((d) => d.r.organisation_id));
   const messages: NewMessage[] = [];
   let noAddress = 0;
-  for (const r of rows) {
+  for (const { r, deadline, key } of due) {
     const to = (contacts.get(r.organisation_id) ?? []).map((c) => c.email);
     if (to.length === 0) {
       noAddress++;
       continue;
     }
-    const deadline = requestDeadlineOf(r, r);
     messages.push({
       to,
       kind: 'reminder',
-      dedupeKey: `grant-request-reminder:${r.id}:${day}`,
+      dedupeKey: key,
       subject: `Påminnelse: rekvirera ${r.program_name} ${r.year} senast ${swedishDate(deadline)}`,
       text: [
         'Hej!',
@@ -181,4 +191,45 @@ export async function remindUnrequested(db: Kysely<Database>, yearId: number, ba
   let enqueued = 0;
   for (let i = 0; i < messages.length; i += 200) enqueued += await enqueueMessages(db, messages.slice(i, i + 200), now);
   return { enqueued, noAddress };
+}
+
+/**
+ * Reminds every recipient of a year that has neither requested nor declined, by e-mail to its
+ * contacts; at most once a day per recipient. Returns how many messages were queued and how
+ * many recipients have no contact address.
+ */
+export async function remindUnrequested(db: Kysely<Database>, yearId: number, baseUrl: string, now = new Date()): Promise<{ enqueued: number; noAddress: number }> {
+  const day = now.toISOString().slice(0, 10);
+  return enqueueRequestReminders(db, await unanswered(db, yearId).execute(), baseUrl, now, (r) => `grant-request-reminder:${r.id}:${day}`);
+}
+
+/**
+ * The automatic reminder (job loop): for every allocated year with `request_reminder_days`, each
+ * recipient that has not answered is reminded once, from that many days before its rekvisition
+ * deadline (the year's, or its extension) until the deadline. The key names the scheduled date,
+ * so every later pass, and every instance, finds it sent; an extension schedules a new date.
+ * @example await sendScheduledRequestReminders(db, appBaseUrl(), new Date())
+ */
+export async function sendScheduledRequestReminders(db: Kysely<Database>, baseUrl: string, now = new Date()): Promise<{ years: number; enqueued: number; noAddress: number }> {
+  const stamp = now.toISOString();
+  const years = await db.selectFrom('grant_years').select(['id', 'request_deadline', 'request_reminder_days']).where('request_reminder_days', 'is not', null).where('allocated_at', 'is not', null).execute();
+  const total = { years: 0, enqueued: 0, noAddress: 0 };
+  for (const year of years) {
+    const days = Number(year.request_reminder_days);
+    // Extensions only move a deadline later, so before the year's own date nothing is due.
+    if (Date.parse(year.request_deadline) - days * DAY_MS > now.getTime()) continue;
+    const rows = await unanswered(db, year.id)
+      .where((eb) => eb.or([eb('y.request_deadline', '>=', stamp), eb('l.request_extended_until', '>=', stamp)]))
+      .execute();
+    if (rows.length === 0) continue;
+    const r = await enqueueRequestReminders(db, rows, baseUrl, now, (row, deadline) => {
+      const scheduled = Date.parse(deadline) - days * DAY_MS;
+      if (scheduled > now.getTime() || Date.parse(deadline) < now.getTime()) return null;
+      return `grant-request-reminder:${row.id}:auto:${new Date(scheduled).toISOString().slice(0, 10)}`;
+    });
+    total.years += 1;
+    total.enqueued += r.enqueued;
+    total.noAddress += r.noAddress;
+  }
+  return total;
 }

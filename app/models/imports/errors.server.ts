@@ -3,7 +3,12 @@
 export interface RowError {
   /** Line in the file, counting the header as line 1. */
   line: number;
+  /** English, for the CLI and the API. */
   message: string;
+  /** The column at fault, when one is. */
+  column?: string;
+  /** The same in Swedish, for the browser. */
+  sv?: string;
 }
 
 /** An import that was refused as a whole; `errors` lists every bad row. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
+import { appBaseUrl } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
 import { getEnv } from '~/utils/env.server';
 import { logger } from '~/utils/logger.server';
@@ -10,15 +11,18 @@ import { deliverDueMessages, newWorkerId, type DeliveryReport } from '../mail/ou
 import { sendDueReminders, type ReminderRunReport } from '../rounds/reminders.server';
 import { pruneSignInTokens } from '../auth/users.server';
 import { syncGrantReports } from '../grants/reports.server';
+import { sendScheduledRequestReminders } from '../grants/rekvisition.server';
 
 export interface JobsReport {
   reminders: ReminderRunReport;
+  /** Automatic rekvisition reminders queued (grant years' `request_reminder_days`). */
+  grantReminders: { years: number; enqueued: number; noAddress: number };
   /** Null when no mailer is configured (SMTP_URL unset): messages stay queued. */
   delivery: DeliveryReport | null;
 }
 
 /**
- * One pass of the background work: enqueue due reminders, deliver due messages, and tidy
+ * One pass of the background work: enqueue due reminders (rounds' and rekvisition's), deliver due messages, and tidy
  * expired sessions, tokens and rate-limit counters. Safe to run in every instance at once:
  * reminders are de-duplicated by key and messages are claimed before sending.
  * @example await runDueJobs(db, new Date(), { mailer: smtpMailer(url, from) })
@@ -29,6 +33,7 @@ export async function runDueJobs(
   options: { mailer?: Mailer | null; workerId?: string } = {},
 ): Promise<JobsReport> {
   const reminders = await sendDueReminders(db, now);
+  const grantReminders = await sendScheduledRequestReminders(db, appBaseUrl(), now);
   // Reports submitted outside the submit route (imports, a failed sync) reach the grant ledger here.
   await syncGrantReports(db);
   const mailer = options.mailer === undefined ? getMailer() : options.mailer;
@@ -36,7 +41,7 @@ export async function runDueJobs(
   await deleteExpiredSessions(db, now);
   await pruneSignInTokens(db, now);
   await pruneRateLimits(db, now.getTime());
-  return { reminders, delivery };
+  return { reminders, grantReminders, delivery };
 }
 
 let running: Promise<unknown> | null = null;
@@ -66,8 +71,8 @@ export function startJobLoop(db: () => Kysely<Database> = getDb): () => Promise<
     if (stopped) return;
     void runExclusive(async () => {
       const report = await runDueJobs(db(), new Date(), { workerId });
-      if (report.reminders.enqueued || report.delivery?.sent || report.delivery?.retrying || report.delivery?.failed) {
-        logger.info({ reminders: report.reminders.enqueued, delivery: report.delivery }, 'jobs run');
+      if (report.reminders.enqueued || report.grantReminders.enqueued || report.delivery?.sent || report.delivery?.retrying || report.delivery?.failed) {
+        logger.info({ reminders: report.reminders.enqueued, grantReminders: report.grantReminders.enqueued, delivery: report.delivery }, 'jobs run');
       }
     });
   };
