@@ -9,7 +9,7 @@ import { startJobLoop } from './models/ops/jobs.server';
 import { CSRF_REFUSAL, issueCsrfCookie, originAllowed } from './utils/csrf.server';
 import { closeDb, getDb } from './utils/db.server';
 import { getEnv } from './utils/env.server';
-import { getSurvey, getSurveys } from './models/surveys/surveys.server';
+import { getSurveys } from './models/surveys/surveys.server';
 import { serveCoreValidation } from './models/surveys/validate.server';
 import { syncPublishedSurveys } from './models/surveys/versions.server';
 import { isValidationWorker, startValidationWorkers } from './models/surveys/validation-pool.server';
@@ -111,7 +111,7 @@ app.all(
 
 // This build also runs on the validation worker threads (models/validation-pool.server.ts):
 // there it only answers survey-core validations, and never listens or runs jobs.
-if (isValidationWorker()) serveCoreValidation(getSurvey, getSurveys());
+if (isValidationWorker()) serveCoreValidation(getSurveys());
 else startServer();
 
 function startServer() {

@@ -1,5 +1,6 @@
 import { Form } from '@remix-run/react';
-import { useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { JsonEditorHandle } from './survey-json-codemirror.client';
 
 interface Problem {
   message: string;
@@ -7,6 +8,10 @@ interface Problem {
   column?: number;
   question?: string;
 }
+
+type CheckError = { message: string; question: string | null };
+
+const LABEL = 'Enkätens SurveyJS-JSON';
 
 /** Where the JSON breaks, as "rad L, kolumn C", from the browser's JSON.parse message. */
 function syntaxError(text: string): string | null {
@@ -23,16 +28,54 @@ function syntaxError(text: string): string | null {
 }
 
 /**
+ * After hydration, loads CodeMirror (its own chunk: survey-json-codemirror.client.ts) over the
+ * textarea. The textarea stays the form field, and the editor when JavaScript is off or the
+ * chunk does not load.
+ */
+function useCodeMirror(
+  textarea: RefObject<HTMLTextAreaElement>,
+  slot: RefObject<HTMLDivElement>,
+  options: { readOnly: boolean; checkErrors: () => CheckError[]; onChange: (text: string) => void },
+) {
+  const handle = useRef<JsonEditorHandle | null>(null);
+  const [enhanced, setEnhanced] = useState(false);
+  const latest = useRef(options);
+  latest.current = options;
+  useEffect(() => {
+    let cancelled = false;
+    import('./survey-json-codemirror.client')
+      .then(({ mountJsonEditor }) => {
+        if (cancelled || !textarea.current || !slot.current) return;
+        handle.current = mountJsonEditor(textarea.current, slot.current, {
+          label: LABEL,
+          readOnly: latest.current.readOnly,
+          checkErrors: () => latest.current.checkErrors(),
+          onChange: (text) => latest.current.onChange(text),
+        });
+        setEnhanced(true);
+      })
+      .catch(() => {}); // offline or blocked: the textarea keeps working
+    return () => {
+      cancelled = true;
+      handle.current?.destroy();
+      handle.current = null;
+    };
+  }, [textarea, slot]);
+  return { enhanced, handle };
+}
+
+/**
  * The draft's SurveyJS JSON in an editor, with the server's problems (syntax with line and
  * column; check errors with their question) listed under it. Every edit that parses is handed
- * to `onJson`, so the preview beside it follows.
+ * to `onJson`, so the preview beside it follows. With JavaScript the editor is CodeMirror, with
+ * inline markers for syntax errors and for the check errors at their question.
  */
 export function SurveyJsonEditor({ csrf, text, readOnly, problems, checkErrors, onJson }: {
   csrf: string;
   text: string;
   readOnly: boolean;
   problems: Problem[];
-  checkErrors: { message: string; question: string | null }[];
+  checkErrors: CheckError[];
   onJson: (json: Record<string, unknown>) => void;
 }) {
   const [local, setLocal] = useState<string | null>(null);
@@ -42,6 +85,13 @@ export function SurveyJsonEditor({ csrf, text, readOnly, problems, checkErrors, 
     if (!error) onJson(JSON.parse(value));
   };
   const described = ['json-problems', local ? 'json-local' : ''].filter(Boolean).join(' ');
+  const invalid = Boolean(problems.length || local);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const slot = useRef<HTMLDivElement>(null);
+  const { enhanced, handle } = useCodeMirror(textarea, slot, { readOnly, checkErrors: () => checkErrors, onChange: change });
+  useEffect(() => {
+    handle.current?.setAttributes({ 'aria-describedby': described, ...(invalid ? { 'aria-invalid': 'true' } : {}) });
+  }, [enhanced, handle, described, invalid]);
   return (
     <section aria-labelledby="json-h" className="json-editor" id="json">
       <h2 id="json-h">JSON</h2>
@@ -49,9 +99,10 @@ export function SurveyJsonEditor({ csrf, text, readOnly, problems, checkErrors, 
         <input type="hidden" name="csrf" value={csrf} />
         <input type="hidden" name="intent" value="save-json" />
         <label htmlFor="f-json" className="visually-hidden">
-          Enkätens SurveyJS-JSON
+          {LABEL}
         </label>
         <textarea
+          ref={textarea}
           id="f-json"
           name="json"
           className="code"
@@ -59,10 +110,12 @@ export function SurveyJsonEditor({ csrf, text, readOnly, problems, checkErrors, 
           spellCheck={false}
           defaultValue={text}
           readOnly={readOnly}
-          aria-invalid={problems.length || local ? true : undefined}
+          aria-invalid={invalid || undefined}
           aria-describedby={described}
           onChange={(e) => change(e.target.value)}
         />
+        <div ref={slot} className="json-codemirror" />
+        {enhanced ? <p className="hint">Tab flyttar vidare från redigeraren, som från ett textfält. Fel markeras på raden, och F8 går till nästa fel.</p> : null}
         {local ? (
           <p className="error" id="json-local">
             {local}

@@ -24,11 +24,28 @@ async function seed(t: TestDb) {
 
 const hydrated = (page: Page) => page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized));
 
+/** The CodeMirror editor that replaces the JSON textarea after hydration (the textarea stays, hidden, as the form field). */
+const codeMirror = (page: Page) => page.getByRole('textbox', { name: 'Enkätens SurveyJS-JSON' }).and(page.locator('.cm-content'));
+
+/** Replaces the draft's JSON as a user would: in CodeMirror (select all, type) when it is there, else in the textarea. */
+async function setJson(page: Page, text: string) {
+  const textarea = page.locator('textarea#f-json');
+  if (await codeMirror(page).count()) {
+    await codeMirror(page).focus();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText(text);
+    // The textarea the form posts follows the editor.
+    await expect.poll(() => textarea.inputValue()).toBe(text);
+  } else {
+    await textarea.fill(text);
+  }
+}
+
 async function saveJson(page: Page, change: (json: any) => void) {
-  const editor = page.getByLabel('Enkätens SurveyJS-JSON');
-  const json = JSON.parse(await editor.inputValue());
+  await codeMirror(page).waitFor(); // loaded after hydration, again after each save
+  const json = JSON.parse(await page.locator('textarea#f-json').inputValue());
   change(json);
-  await editor.fill(JSON.stringify(json, null, 2));
+  await setJson(page, JSON.stringify(json, null, 2));
   await page.getByRole('button', { name: 'Spara JSON' }).click();
   await page.waitForLoadState('networkidle');
 }
@@ -92,12 +109,44 @@ describe('administrator publishes ÖJ 2020 from the browser', () => {
     expect(await admin.locator('.survey-diff tbody tr').count()).toBe(3);
     await expectNoAxeViolations(admin);
 
+    // The JSON editor is CodeMirror: a syntax error gets an inline marker and a Swedish message,
+    // Tab leaves the editor, and undo takes the error back.
+    const editor = codeMirror(admin);
+    await editor.waitFor();
+    const saved = await admin.locator('textarea#f-json').inputValue();
+    await editor.focus();
+    await admin.keyboard.press('Control+End');
+    await admin.keyboard.insertText('\n}');
+    await expect.poll(() => admin.locator('.cm-lintRange-error').count()).toBeGreaterThan(0);
+    await expect.poll(() => admin.locator('#json-local').textContent()).toMatch(/inte giltig JSON: fel på rad \d+/);
+    expect(await editor.getAttribute('aria-invalid')).toBe('true');
+    expect(await editor.getAttribute('aria-describedby')).toContain('json-local');
+    await expectNoAxeViolations(admin);
+    await admin.keyboard.press('Tab');
+    expect(await admin.evaluate(() => Boolean(document.activeElement?.closest('.cm-editor')))).toBe(false);
+    await editor.focus();
+    await admin.keyboard.press('Control+z');
+    await expect.poll(() => admin.locator('.cm-lintRange-error').count()).toBe(0);
+    expect(await admin.locator('textarea#f-json').inputValue()).toBe(saved);
+    await expect.poll(() => admin.locator('#json-local').count()).toBe(0);
+
     // 6. Removing a choice blocks publishing.
     await saveJson(admin, (json) => {
       const q = questionIn(json, 'systematisk_uppfoljning');
       q.choices = q.choices.filter((c: any) => c.value !== 'delvis');
     });
     await expect.poll(() => admin.locator('#blocked').textContent()).toMatch(/svarsalternativ `delvis` borttaget: svar från 2019 med `delvis` kan inte jämföras/);
+    // The check error (family rule) is listed with its question and marked in the editor at that question's "name".
+    await expect.poll(() => admin.locator('.json-check-errors').textContent()).toMatch(/systematisk_uppfoljning/);
+    // CodeMirror renders only what is in view: F8 (next diagnostic) goes to the marker.
+    await codeMirror(admin).waitFor();
+    await codeMirror(admin).focus();
+    await admin.keyboard.press('Control+Home');
+    await expect.poll(async () => {
+      await admin.keyboard.press('F8');
+      return (await admin.locator('.cm-lintRange-error').allTextContents()).join('');
+    }).toMatch(/"name":\s*"systematisk_uppfoljning"/);
+    await expectNoAxeViolations(admin);
     await admin.getByRole('button', { name: 'Publicera' }).click();
     await expect.poll(() => admin.locator('#blocked').textContent()).toMatch(/spärrad/);
     expect(admin.url()).not.toMatch(/publicerad=1/);
@@ -157,5 +206,5 @@ describe('administrator publishes ÖJ 2020 from the browser', () => {
     const riket2020 = preview.locator('table.cmp-table tbody tr', { has: admin.locator('td:first-child', { hasText: /^2020$/ }) }).last();
     expect((await riket2020.locator('td').allTextContents())[3]).toMatch(/^1 \/ 100/);
     await expectNoAxeViolations(admin);
-  });
+  }, 240_000); // the whole journey in one browser session, on a shared machine
 });

@@ -15,7 +15,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const BUILD = process.env.ENKATNAV_BUILD_DIR ? path.resolve(ROOT, process.env.ENKATNAV_BUILD_DIR) : path.join(ROOT, 'build');
 
 interface Metafile {
-  outputs: Record<string, { entryPoint?: string; imports?: { path: string }[]; inputs: Record<string, { bytesInOutput: number }> }>;
+  outputs: Record<string, { entryPoint?: string; imports?: { path: string; kind?: string }[]; inputs: Record<string, { bytesInOutput: number }> }>;
 }
 
 describe('browser bundle', () => {
@@ -47,6 +47,23 @@ describe('browser bundle', () => {
       .sort();
     // The survey preview pages (public and the administrator's draft preview) and the form itself.
     expect(routes).toEqual(['admin.enkater.$id.tsx', 'enkater.$id.tsx', 'svar.$token._index.tsx']);
+  });
+
+  it('loads CodeMirror only through import() on the survey editor page, never with the entry, the root or a route', () => {
+    const cmChunks = new Set(['codemirror', '@codemirror/view', '@codemirror/state', '@codemirror/lang-json', '@codemirror/lint', '@lezer/common'].flatMap(containing));
+    expect(cmChunks.size).toBeGreaterThan(0);
+    const staticallyReaches = (out: string, seen = new Set<string>()): boolean => {
+      if (cmChunks.has(out)) return true;
+      if (seen.has(out)) return false;
+      seen.add(out);
+      return (meta.outputs[out]?.imports ?? []).some((i) => i.kind !== 'dynamic-import' && staticallyReaches(i.path, seen));
+    };
+    const entries = scripts.filter(([, o]) => o.entryPoint === 'app/entry.client.tsx' || o.entryPoint?.startsWith('browser-route-module:'));
+    expect(entries.map(([, o]) => o.entryPoint)).toEqual(expect.arrayContaining(['app/entry.client.tsx', 'browser-route-module:root.tsx?browser', 'browser-route-module:routes/admin.enkater.$id.tsx?browser']));
+    expect(entries.filter(([out]) => staticallyReaches(out)).map(([, o]) => o.entryPoint)).toEqual([]);
+    // The one way in: a dynamic import() from the editor page.
+    const importers = scripts.filter(([, o]) => (o.imports ?? []).some((i) => i.kind === 'dynamic-import' && staticallyReaches(i.path))).map(([, o]) => o.entryPoint);
+    expect(importers).toEqual(['browser-route-module:routes/admin.enkater.$id.tsx?browser']);
   });
 });
 

@@ -47,25 +47,51 @@ describe('survey publish and survey diff (CLI parity with /admin/enkater)', () =
       removeDelvis(json);
     });
     const table = await cli(t, 'survey', 'diff', 'oj-vinr-2019', file);
-    expect(table.code).toBe(0);
+    expect(table.code).toBe(1); // breaking
+    expect(table.stderr).toBe('');
     expect(table.stdout).toMatch(/^text_changed fortbildning_vuxna: .*trend continues/m);
     expect(table.stdout).toMatch(/^choice_added fortbildning_barn planeras: /m);
     expect(table.stdout).toMatch(/^BREAKING choice_removed systematisk_uppfoljning delvis: .*\[[^\]]+\]$/m);
     expect(table.stdout).toMatch(/3 changes, 1 breaking$/);
     const json = await cli(t, 'survey', 'diff', 'oj-vinr-2019', file, '--format', 'json');
+    expect(json.code).toBe(1);
     const parsed = JSON.parse(json.stdout);
     expect(parsed.previousId).toBe('oj-vinr-2019');
     expect(parsed.changes.filter((c: any) => c.breaking).map((c: any) => c.kind)).toEqual(['choice_removed']);
     expect(await rows()).toEqual([]);
   });
 
-  it('diff refuses an unknown version and a bad file in English, without a stack trace', async () => {
+  it('diff exits 0 when the file is compatible: added choices and texts, or no change at all', async () => {
+    const file = file2020(dir, (json) => {
+      question(json, 'fortbildning_vuxna').title = 'Ny text';
+      question(json, 'fortbildning_barn').choices.push({ value: 'planeras', text: 'Planeras' });
+    });
+    const table = await cli(t, 'survey', 'diff', 'oj-vinr-2019', file);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    expect(table.stdout).toMatch(/2 changes, 0 breaking$/);
+    expect((await cli(t, 'survey', 'diff', 'oj-vinr-2019', file, '--format', 'json')).code).toBe(0);
+    expect(await cli(t, 'survey', 'diff', 'oj-vinr-2019', file2020(dir))).toMatchObject({ code: 0, stdout: expect.stringMatching(/0 changes, 0 breaking$/) });
+  });
+
+  it('diff exits 2 on bad input: an unknown version, a bad file, a bad option, in English, without a stack trace', async () => {
     const file = file2020(dir);
-    expect(await cli(t, 'survey', 'diff', 'finns-inte-2019', file)).toMatchObject({ code: 1, stderr: expect.stringMatching(/unknown survey version "finns-inte-2019"/) });
+    expect(await cli(t, 'survey', 'diff', 'finns-inte-2019', file)).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown survey version "finns-inte-2019"/) });
     const bad = path.join(dir, 'bad.json');
     fs.writeFileSync(bad, '{\n "pages": [\n');
-    expect(await cli(t, 'survey', 'diff', 'oj-vinr-2019', bad)).toMatchObject({ code: 1, stderr: expect.stringMatching(/not valid JSON/) });
-    expect(await cli(t, 'survey', 'diff', 'oj-vinr-2019', path.join(dir, 'missing.json'))).toMatchObject({ code: 1, stderr: expect.stringMatching(/Cannot read .*ENOENT/) });
+    expect(await cli(t, 'survey', 'diff', 'oj-vinr-2019', bad)).toMatchObject({ code: 2, stderr: expect.stringMatching(/not valid JSON/) });
+    const notSurvey = path.join(dir, 'not-survey.json');
+    fs.writeFileSync(notSurvey, '[1, 2, 3]');
+    expect((await cli(t, 'survey', 'diff', 'oj-vinr-2019', notSurvey)).code).toBe(2);
+    expect(await cli(t, 'survey', 'diff', 'oj-vinr-2019', path.join(dir, 'missing.json'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/Cannot read .*ENOENT/) });
+    expect(await cli(t, 'survey', 'diff', 'oj-vinr-2019', file, '--format', 'xml')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--format must be table or json/) });
+    for (const out of [await cli(t, 'survey', 'diff', 'finns-inte-2019', file), await cli(t, 'survey', 'diff', 'oj-vinr-2019', bad)]) expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('survey diff --help documents the three exit codes', async () => {
+    const help = await cli(t, 'survey', 'diff', '--help');
+    expect(help.stdout + help.stderr).toMatch(/0\s+the file is compatible/);
+    expect(help.stdout + help.stderr).toMatch(/1\s+the diff has breaking changes/);
+    expect(help.stdout + help.stderr).toMatch(/2\s+bad input/);
   });
 
   it('publish stores a compatible file as a published version, audited, seen by every reader', async () => {

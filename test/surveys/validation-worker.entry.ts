@@ -3,6 +3,6 @@
  * its worker threads (app/server.ts), loaded from the TypeScript sources through tsx.
  */
 import { serveCoreValidation } from '../../app/models/surveys/validate.server';
-import { getSurvey, getSurveys } from '../../app/models/surveys/surveys.server';
+import { getSurveys } from '../../app/models/surveys/surveys.server';
 
-serveCoreValidation(getSurvey, getSurveys());
+serveCoreValidation(getSurveys());

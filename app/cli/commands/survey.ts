@@ -6,11 +6,11 @@ import { changeId } from '../../models/surveys/diff.server';
 import { UserError, type Command, type CommandContext } from '../command';
 
 /** Reads the file as text, refusing what is too big before reading it whole. */
-function readText(file: string): string {
+function readText(file: string, exitCode = 1): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UserError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UserError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, exitCode);
   }
 }
 
@@ -74,26 +74,31 @@ Compares version <survey-id> (a file in surveys/, a published version or a draft
 file (ours, or a plain SurveyJS JSON taken as the next year), as /admin/enkater shows it: added
 and removed questions, changed texts, added, removed, recoded and relabelled choices, type
 changes. Breaking changes are marked BREAKING, with the id that survey publish --confirm takes.
-Exits 0 when the diff could be made, also with breaking changes; 1 on errors.`,
+
+Exit codes (for scripts and CI):
+  0  the file is compatible: no breaking change (also when nothing changed)
+  1  the diff has breaking changes (survey publish would block until they are confirmed)
+  2  bad input: unknown <survey-id>, unreadable file, not JSON or not a survey, bad option`,
   options: { format: { type: 'string' } },
   positionals: { min: 2, max: 2 },
   async run(ctx) {
     const opts = diffOptions.safeParse(ctx.values);
-    if (!opts.success) throw new UserError(opts.error.issues.map((i) => i.message).join('\n'));
+    if (!opts.success) throw new UserError(opts.error.issues.map((i) => i.message).join('\n'), 2);
     const [id, file] = ctx.positionals;
-    const result = await diffFile(ctx.db(), id, readText(file));
+    const result = await diffFile(ctx.db(), id, readText(file, 2));
     if (!result.ok) {
       for (const e of result.errors) ctx.err(`${file}: error: ${e}`);
-      return 1;
+      return 2;
     }
     const { diff } = result;
+    const code = diff.breaking.length > 0 ? 1 : 0;
     if (opts.data.format === 'json') {
       ctx.out(JSON.stringify({ previousId: diff.previousId, changes: diff.changes.filter((c) => c.kind !== 'unchanged').map((c) => ({ id: changeId(c), ...c })) }, null, 2));
-      return 0;
+      return code;
     }
     printChanges(ctx, diff.changes);
     const n = diff.changes.filter((c) => c.kind !== 'unchanged').length;
     ctx.out(`${id} → ${file}: ${n} change${n === 1 ? '' : 's'}, ${diff.breaking.length} breaking`);
-    return 0;
+    return code;
   },
 };

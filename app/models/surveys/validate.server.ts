@@ -15,7 +15,7 @@ import type { z } from 'zod';
 import { shapeModel, topQuestion, withPooledModel } from './model.server';
 import { deriveAnswerSchema } from './schema.server';
 import type { AnswerError, AnswerResult, LoadedSurvey, ValidationMode } from './types.server';
-import { serveValidationRequests, validateInWorker } from './validation-pool.server';
+import { serveValidationRequests, validateOnPool } from './validation-pool.server';
 
 const schemas = new WeakMap<LoadedSurvey, z.ZodObject>();
 
@@ -241,30 +241,22 @@ export function validateAnswers(survey: LoadedSurvey, data: unknown, mode: Valid
 /**
  * `validateAnswers(survey, data, 'submit')` with the survey-core part on a validation worker
  * when the server started them (validation-pool.server.ts), so the main thread stays free;
- * inline otherwise, or if the worker fails. The result is the same either way.
+ * inline otherwise, or if the worker fails. The result is the same either way, for the files
+ * and for versions stored in the database (the worker is sent those it lacks).
  */
 export async function validateSubmission(survey: LoadedSurvey, data: unknown): Promise<AnswerResult> {
   const stage = schemaStage(survey, data, 'submit');
   if ('ok' in stage) return stage;
-  const pending = validateInWorker<CoreResult>(survey.meta.id, stage.clean);
-  const core = pending ? await pending.catch(() => coreValidate(survey, stage.clean)) : coreValidate(survey, stage.clean);
-  return coreStage(stage, core);
+  return coreStage(stage, await validateOnPool<CoreResult>(survey, stage.clean, () => coreValidate(survey, stage.clean)));
 }
 
 /**
- * In a validation worker thread: builds a model for every survey, then answers the main
- * thread's survey-core validations.
- * @example if (isValidationWorker()) serveCoreValidation(getSurvey, getSurveys())
+ * In a validation worker thread: builds a model for every built-in survey, then answers the
+ * main thread's survey-core validations (other versions come with their first request).
+ * @example if (isValidationWorker()) serveCoreValidation(getSurveys())
  */
-export function serveCoreValidation(find: (surveyId: string) => LoadedSurvey | undefined, surveys: LoadedSurvey[]): void {
-  serveValidationRequests(
-    (surveyId, data) => {
-      const survey = find(surveyId);
-      if (!survey) throw new Error(`unknown survey ${surveyId}`);
-      return coreValidate(survey, data);
-    },
-    () => surveys.forEach((survey) => coreValidate(survey, {})),
-  );
+export function serveCoreValidation(surveys: LoadedSurvey[]): void {
+  serveValidationRequests(coreValidate, surveys, () => surveys.forEach((survey) => coreValidate(survey, {})));
 }
 
 type CoreResult = ReturnType<typeof coreValidate>;
