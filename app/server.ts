@@ -19,8 +19,8 @@ import { securityHeaders } from './utils/security-headers.server';
 /** Largest request body any action accepts; routes may set a lower limit themselves. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /**
- * Survey uploads and JSON edits (/admin/enkater) may be a little larger, so that a file just
- * over its 2 MB limit gets the page's own message naming the file's size, not a bare 413.
+ * Survey uploads and JSON edits (/admin/enkater) and the ledger upload (/admin/medel/<id>) may
+ * be a little larger, so that a file just over its 2 MB limit gets the page's own message, not a bare 413.
  */
 export const SURVEY_UPLOAD_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -55,11 +55,14 @@ app.use((req, res, next) => {
   // Refuse oversized bodies before Remix reads them; a stream without a length is capped too.
   const length = Number(req.headers['content-length'] ?? 0);
   const surveyUpload = req.path === '/admin/enkater' || req.path.startsWith('/admin/enkater/');
-  if (length > (surveyUpload ? SURVEY_UPLOAD_BODY_BYTES : MAX_BODY_BYTES)) {
+  // The ledger upload of a grant year (2 MB files) likewise answers with the page's own message.
+  const ledgerUpload = /^\/admin\/medel\/\d+\/?$/.test(req.path);
+  if (length > (surveyUpload || ledgerUpload ? SURVEY_UPLOAD_BODY_BYTES : MAX_BODY_BYTES)) {
     // In the error shape each client reads: the JSON API's, the form's, or plain text.
     const message = `request body too large: at most ${MAX_BODY_BYTES} bytes`;
     if (req.path.startsWith('/api/')) res.status(413).json({ error: { code: 'payload_too_large', message } });
     else if (req.path.startsWith('/svar/')) res.status(413).json({ ok: false, error: message, message: 'Svaren är för stora för att sparas. Korta ner långa texter och försök igen.' });
+    else if (ledgerUpload) res.status(413).type('text/plain; charset=utf-8').send('Filen är för stor: registret får vara högst 2 MB. Gå tillbaka och välj en mindre fil.');
     else if (surveyUpload) res.status(413).type('text/plain; charset=utf-8').send('Filen är för stor: en enkät får vara högst 2 MB. Gå tillbaka och välj en mindre fil.');
     else res.status(413).type('text/plain; charset=utf-8').send('Förfrågan är för stor.');
     return;

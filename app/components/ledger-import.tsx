@@ -14,7 +14,7 @@ export function LedgerImportForm({ csrf, result, busy }: { csrf: string; result:
     <section aria-labelledby="import-heading">
       <h2 id="import-heading">Läs in registret från fil</h2>
       <p className="hint">
-        CSV eller XLSX, högst 5 MB, med kolumnen <code>org</code> (organisationskod) och någon av <code>allocated_sek</code>, <code>requested_sek</code>, <code>paid_sek</code>,{' '}
+        CSV eller XLSX, högst 2 MB, med kolumnen <code>org</code> (organisationskod) och någon av <code>allocated_sek</code>, <code>requested_sek</code>, <code>paid_sek</code>,{' '}
         <code>used_sek</code>, <code>repaid_sek</code>, <code>reclaimed_sek</code>, <code>requested_at</code>, <code>paid_at</code>, <code>repaid_at</code>, <code>reclaimed_at</code>,{' '}
         <code>reclaim_reason</code>. En tom cell ändrar inget. Filen läses in helt eller inte alls.
       </p>

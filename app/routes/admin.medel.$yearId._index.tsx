@@ -64,7 +64,7 @@ const actionSchema = () =>
 
 type ActionData = { ok: boolean; message: string } & LedgerImportData;
 
-const MAX_UPLOAD = 5 * 1024 * 1024;
+const MAX_UPLOAD = 2 * 1024 * 1024;
 
 /** The ledger upload: the same all-or-nothing import as `import-grants --year`. */
 async function importUpload(request: Request, params: { yearId?: string }, userId: number) {
@@ -72,7 +72,7 @@ async function importUpload(request: Request, params: { yearId?: string }, userI
   try {
     form = await readUploadForm(request, MAX_UPLOAD);
   } catch (e) {
-    if (e instanceof UploadTooLargeError) return Response.json({ ok: false, message: 'Filen är för stor: högst 5 MB.' }, { status: 413 });
+    if (e instanceof UploadTooLargeError) return Response.json({ ok: false, message: 'Filen är för stor: högst 2 MB.' }, { status: 413 });
     throw e;
   }
   assertCsrf(request, form);

@@ -88,12 +88,12 @@ describe('the ledger import (browser upload and import-grants --year)', () => {
     expect((await t.db.selectFrom('audit_log').select('id').execute()).length).toBe(audits);
   });
 
-  it('refuses a wrong file type, an empty upload and a file over 5 MB with a Swedish message', async () => {
+  it('refuses a wrong file type, an empty upload and a file over 2 MB with a Swedish message', async () => {
     const { year } = await kommunYear2018(t.db);
     expect(await upload(year.id, new File(['x'], 'register.pdf'))).toMatchObject({ status: 400, data: { ok: false, message: /kunde inte läsas/ } });
     expect(await upload(year.id, new File([], 'tom.csv'))).toMatchObject({ status: 400, data: { message: 'Välj en CSV- eller XLSX-fil att läsa in.' } });
-    const big = new File(['org,paid_sek\n' + '0114,1\n'.repeat(900_000)], 'stor.csv');
-    expect(await upload(year.id, big)).toMatchObject({ status: 413, data: { message: 'Filen är för stor: högst 5 MB.' } });
+    const big = new File(['org,paid_sek\n' + '0114,1\n'.repeat(400_000)], 'stor.csv');
+    expect(await upload(year.id, big)).toMatchObject({ status: 413, data: { message: 'Filen är för stor: högst 2 MB.' } });
     expect(await upload(year.id, new File(['kommun;belopp\n0114;1\n'], 'k.csv'))).toMatchObject({ status: 400, data: { rowErrors: [{ line: 1, column: 'org' }] } });
   });
 
