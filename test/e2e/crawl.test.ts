@@ -107,7 +107,7 @@ describe('crawl of every route, as every role', () => {
     expect(ROLES.filter((role) => !plan.list.some((t) => t.roles.includes(role))), 'roles that visit nothing').toEqual([]);
   });
 
-  it.each(ROLES)('every page is byte-clean, error-free, hydrates and passes axe as %s', { timeout: 600_000 }, async (role) => {
+  it.each(ROLES)('every page is byte-clean, error-free, hydrates and passes axe as %s', { timeout: 900_000 }, async (role) => {
     const page = await newPage(browser, { viewport: DESKTOP });
     const problems: string[] = [];
     const log: string[] = [];
