@@ -1,8 +1,14 @@
 /**
- * The one place that renders SurveyJS (survey-react-ui). Browser-only (`.client`): the server
- * build gets an empty module, so render it inside <ClientOnly>. Only routes that show a form
- * (/enkater/$id, /svar/*) import it, so SurveyJS stays out of the root bundle; those routes add
- * `surveyLinks()` (~/components/survey-links) to their `links`.
+ * The one place that renders SurveyJS (survey-react-ui). Isomorphic: /svar/<token> renders it
+ * on the server and hydrates it; /enkater/$id and the draft preview still show it inside
+ * <ClientOnly>. Only routes that show a form import it, so SurveyJS stays out of the root
+ * bundle; those routes add `surveyLinks()` (~/components/survey-links) to their `links`.
+ *
+ * Server and browser build the same markup from the same props: survey-core numbers element
+ * ids per survey model (`sq_0`, `sp_0`, … from the model's own id generator), not from a
+ * global counter, so a fresh model gives the same ids in Node and in the browser
+ * (test/ssr/survey-render.test.ts checks it). `onModel` runs on both sides too: it may only set
+ * what shapes the markup; browser work (handlers that save, timers) goes in an effect.
  *
  * Give it a `key` (e.g. the survey id): the model is created once per mount.
  */
@@ -17,7 +23,7 @@ export interface SurveyFormProps {
   /** Answers to start from. */
   data?: Record<string, unknown>;
   readOnly?: boolean;
-  /** Called once with the new model, before the first render: attach handlers, set options. */
+  /** Called once with the new model, before the first render, on the server too: set options. */
   onModel?: (model: SurveyModel) => void;
   showCompleteButton?: boolean;
   className?: string;
