@@ -39,6 +39,9 @@ export function SurveyForm({ json, data, readOnly = false, onModel, showComplete
     m.showCompleteButton = showCompleteButton;
     // Our pages carry the headings; the survey title would repeat the page's <h1>.
     m.showTitle = false;
+    // The theme's CSS variables come from /survey-theme.css (~/components/survey-links), cached,
+    // instead of a ~170 KB <style> inside every rendered form.
+    m.generateStylesheet = false;
     if (data) m.data = data;
     if (readOnly) m.readOnly = true;
     onModel?.(m);

@@ -170,6 +170,9 @@ describe('respondent journey in Chromium', () => {
     expect(await noJs.locator('.respondent-survey').getAttribute('aria-busy')).toBe('true');
     expect(await noJs.getByRole('status').first().textContent()).toMatch(/Formuläret laddas …/);
     expect(await noJs.locator('main').textContent()).toMatch(/behöver webbläsaren JavaScript/);
+    // The theme comes as a stylesheet, not as a <style> in the form.
+    expect(await noJs.locator('.sd-root-modern style').count()).toBe(0);
+    expect(await noJs.locator('link[rel="stylesheet"][href^="/survey-theme.css?v="]').count()).toBe(1);
     await noJs.context().close();
 
     const page = await newPage(browser);
