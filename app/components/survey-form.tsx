@@ -13,9 +13,10 @@
  * Give it a `key` (e.g. the survey id): the model is created once per mount.
  */
 import { useState } from 'react';
-import { Model, type SurveyModel } from 'survey-core';
+import type { SurveyModel } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import { SURVEY_LOCALE } from '~/utils/survey-locale';
+import { freshModel } from '~/utils/survey-model-pool';
 
 export interface SurveyFormProps {
   /** SurveyJS JSON. */
@@ -31,7 +32,8 @@ export interface SurveyFormProps {
 
 export function SurveyForm({ json, data, readOnly = false, onModel, showCompleteButton = true, className }: SurveyFormProps) {
   const [model] = useState(() => {
-    const m = new Model(json);
+    // On the server a model built ahead of time (~/utils/survey-model-pool), never used before.
+    const m = freshModel(json);
     // A form's own locale (a foreign form in German, say) picks its translated texts; ours are sv.
     m.locale = typeof json.locale === 'string' && json.locale ? json.locale : SURVEY_LOCALE;
     m.showProgressBar = true;

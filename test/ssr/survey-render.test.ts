@@ -10,6 +10,7 @@ import { Model } from 'survey-core';
 import { describe, expect, it } from 'vitest';
 import { RespondentForm } from '~/components/respondent-form';
 import { getSurvey } from '~/models/surveys/surveys.server';
+import { modelPoolStats } from '~/utils/survey-model-pool';
 import { fixtures } from '../respond/helpers';
 
 const SURVEY = 'aterrapportering-kommun-2018';
@@ -33,6 +34,20 @@ describe('server render of the respondent form', () => {
     const ids = [...first.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
     expect(ids).toContain('sq_0');
     expect(new Set(ids).size, 'element ids are unique').toBe(ids.length);
+  });
+
+  it('renders the same from a model built ahead of time (the server pool) as from a fresh one', async () => {
+    const fresh = render(SURVEY, { data: fixtures[SURVEY] });
+    // The spare for this JSON is built after the render, on a timer.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const before = modelPoolStats();
+    const pooled = render(SURVEY, { data: fixtures[SURVEY] });
+    expect(modelPoolStats().taken, 'a spare model was used').toBe(before.taken + 1);
+    expect(pooled === fresh, 'the pooled render equals the fresh one').toBe(true);
+    // A spare goes to one render only: the next one (before the refill) builds its own.
+    const again = render(SURVEY, { data: fixtures[SURVEY] });
+    expect(modelPoolStats().taken).toBe(before.taken + 1);
+    expect(again === fresh).toBe(true);
   });
 
   it('shows the first question, in Swedish, with the saved answers and the prefill marks, but inert', () => {
