@@ -1,7 +1,7 @@
 import { useFetcher } from '@remix-run/react';
 import type { SurveyModel } from 'survey-core';
 import { ClientOnly } from '~/components/client-only';
-import { SurveyForm } from '~/components/survey-form.client';
+import { SurveyForm } from '~/components/survey-form';
 
 export interface PreviewResult {
   preview: true;

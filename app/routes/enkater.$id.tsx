@@ -2,7 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Link, useLoaderData } from '@remix-run/react';
 import type { SurveyModel } from 'survey-core';
 import { ClientOnly } from '~/components/client-only';
-import { SurveyForm } from '~/components/survey-form.client';
+import { SurveyForm } from '~/components/survey-form';
 import { surveyLinks } from '~/components/survey-links';
 import { familyVersions, getCodebook, getSurvey } from '~/models/surveys/surveys.server';
 import { audienceLabel, formatDeadline, KIND_NAMES } from '~/utils/survey-labels';

@@ -1,9 +1,8 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
-import { ClientOnly } from '~/components/client-only';
 import { RespondentAnswers } from '~/components/respondent-answers';
 import { RespondentError } from '~/components/respondent-error';
-import { RespondentForm } from '~/components/respondent-form.client';
+import { RespondentForm } from '~/components/respondent-form';
 import { surveyLinks } from '~/components/survey-links';
 import { formView } from '~/models/responses/respondent-view.server';
 import respondentStyles from '~/styles/respondent.css';
@@ -60,27 +59,14 @@ export default function RespondentPage() {
       ) : null}
 
       {view.state === 'open' && view.surveyJson ? (
-        <ClientOnly
-          fallback={
-            <div className="respondent-loading">
-              <p>Formuläret laddas…</p>
-              <noscript>
-                <p>Formuläret behöver JavaScript. Slå på JavaScript i webbläsaren, eller använd en annan webbläsare.</p>
-              </noscript>
-            </div>
-          }
-        >
-          {() => (
-            <RespondentForm
-              token={token}
-              surveyJson={view.surveyJson!}
-              version={view.version}
-              data={view.data}
-              prefilled={view.prefilled}
-              lastSavedAt={view.lastSavedAt}
-            />
-          )}
-        </ClientOnly>
+        <RespondentForm
+          token={token}
+          surveyJson={view.surveyJson}
+          version={view.version}
+          data={view.data}
+          prefilled={view.prefilled}
+          lastSavedAt={view.lastSavedAt}
+        />
       ) : (
         <ReadOnly view={view} token={token} />
       )}

@@ -21,7 +21,8 @@
  *   settles).
  * CPU throttling ×4 (Emulation.setCPUThrottlingRate) for every load. Figures are medians.
  * The form page is loaded by a returning respondent (name already in localStorage), so the
- * whole survey renders; "form rendered" is when the first SurveyJS question appears.
+ * whole survey renders; "first question visible" is when the first SurveyJS question is in the
+ * DOM (parsed from the server's HTML, or rendered by the browser) and painted (not before FCP).
  * KB here is 1000 bytes.
  */
 import fs from 'node:fs';
@@ -52,6 +53,7 @@ interface Load {
   fcp: number;
   tti: number;
   formAt: number | null;
+  formInHtml: boolean;
 }
 
 // The page-side code is plain JavaScript in strings: tsx would otherwise wrap its functions in a
@@ -70,7 +72,15 @@ const OBSERVERS = `(() => {
       watch.disconnect();
     }
   });
-  document.addEventListener('DOMContentLoaded', () => watch.observe(document.body, { childList: true, subtree: true }));
+  // A server-rendered form is in the HTML: it is in the DOM once the parser is done (before any
+  // deferred script runs); otherwise watch for the browser render.
+  document.addEventListener('readystatechange', () => {
+    if (document.readyState !== 'interactive') return;
+    if (document.querySelector('.sd-question')) {
+      window.__formAt = performance.now();
+      window.__formInHtml = true;
+    } else watch.observe(document.body, { childList: true, subtree: true });
+  });
 })();`;
 
 /**
@@ -93,7 +103,8 @@ const READ_TIMELINE = `((quietMs) => {
   const candidates = [fcp, ...tasks.map((t) => t.end).filter((e) => e > fcp)].sort((a, b) => a - b);
   for (const c of candidates) {
     if (c + quietMs > now) return null;
-    if (quiet(c)) return { fcp, tti: c, formAt: window.__formAt };
+    // Visible: in the DOM and painted (a question parsed before the first paint shows at FCP).
+    if (quiet(c)) return { fcp, tti: c, formAt: window.__formAt === null ? null : Math.max(window.__formAt, fcp), formInHtml: Boolean(window.__formInHtml) };
   }
   return null;
 })`;
@@ -121,7 +132,7 @@ async function coldLoad(browser: Browser, url: string, options: { gzipOnly: bool
     await page.addInitScript({ content: OBSERVERS });
     if (options.identity) await page.addInitScript({ content: `localStorage.setItem('enkatnav:respondent', ${JSON.stringify(options.identity)});` });
     await page.goto(url, { waitUntil: 'load' });
-    let timeline: { fcp: number; tti: number; formAt: number | null } | null = null;
+    let timeline: { fcp: number; tti: number; formAt: number | null; formInHtml: boolean } | null = null;
     const deadline = Date.now() + 60_000;
     while (!timeline && Date.now() < deadline) {
       await page.waitForTimeout(250);
@@ -180,12 +191,24 @@ async function measure(browser: Browser, label: string, url: string, identity: s
     { name: `${label}: JS transferred with Chromium's default Accept-Encoding (${encodings(defaultLoads)})`, value: kb(median(defaultLoads.map((l) => sum(l, 'wire')))), unit: 'KB' },
     { name: `${label}: JS decoded size`, value: kb(median(gzipLoads.map((l) => sum(l, 'decoded')))), unit: 'KB' },
     { name: `${label}: first contentful paint, CPU ×${THROTTLE}, median of ${all.length} cold loads`, value: round(fcp, 0), unit: 'ms', target: '< 1000 ms', met: fcp < 1000 },
-    { name: `${label}: time to interactive (Lighthouse-style, 5 s quiet window), CPU ×${THROTTLE}`, value: round(median(all.map((l) => l.tti)), 0), unit: 'ms' },
+    {
+      name: `${label}: time to interactive (Lighthouse-style, 5 s quiet window), CPU ×${THROTTLE}`,
+      value: round(median(all.map((l) => l.tti)), 0),
+      unit: 'ms',
+      ...(identity ? { target: '≤ 1500 ms', met: median(all.map((l) => l.tti)) <= 1500 } : {}),
+    },
   ];
   const formTimes = all.map((l) => l.formAt).filter((t): t is number => t !== null);
   if (identity) {
     if (formTimes.length !== all.length) throw new Error(`The survey did not render on ${formTimes.length === 0 ? 'any' : 'every'} load of ${label}`);
-    figures.push({ name: `${label}: survey rendered (first question in the DOM), CPU ×${THROTTLE}`, value: round(median(formTimes), 0), unit: 'ms' });
+    const inHtml = all.filter((l) => l.formInHtml).length;
+    figures.push({
+      name: `${label}: first question visible (in the DOM and painted; in the server HTML on ${inHtml} of ${all.length} loads), CPU ×${THROTTLE}`,
+      value: round(median(formTimes), 0),
+      unit: 'ms',
+      target: '≤ 1000 ms',
+      met: median(formTimes) <= 1000,
+    });
   }
   if (jsTarget) {
     // Which chunks make up the JS, from the first gzip load (chunk names are content hashes).

@@ -17,12 +17,20 @@ export async function isChosen(page: Page, title: string | RegExp, label: string
   return question(page, title).getByRole('radio', { name: label, exact: true }).isChecked();
 }
 
+/**
+ * Waits until the server-rendered form has hydrated and knows who is answering: before that it
+ * is `inert` (clicks would be lost) and says "Formuläret laddas …".
+ */
+export async function formReady(page: Page): Promise<void> {
+  await page.locator('.respondent-survey[data-ready="true"] .sd-root-modern').waitFor();
+}
+
 /** Fills the "Vem fyller i?" form when it is shown. */
 export async function identify(page: Page, name: string, email = ''): Promise<void> {
   await page.getByLabel('Ditt namn').fill(name);
   if (email) await page.getByLabel(/E-post för kvittens/).fill(email);
   await page.getByRole('button', { name: 'Börja fylla i' }).click();
-  await page.locator('.sd-root-modern').waitFor();
+  await formReady(page);
 }
 
 /** expect.poll with a timeout that survives a busy CI machine. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../helpers/db';
 import { openRound } from '../respond/helpers';
 import { closeBrowserSuite, expectNoAxeViolations, newPage, openBrowserSuite, type RunningApp } from './harness';
-import { choose, eventually, expectSaved, identify, isChosen, nextPage, question, storedResponse } from './svar-helpers';
+import { choose, eventually, expectSaved, formReady, identify, isChosen, nextPage, question, storedResponse } from './svar-helpers';
 
 const VUXNA = /utreder våldsutsatta vuxna/;
 const BARN = /utreder barn som utsatts/;
@@ -14,10 +14,13 @@ describe('respondent journey in Chromium', () => {
   let app: RunningApp;
   let browser: Browser;
   let links: { id: number; token: string }[];
+  let longForm: { id: number; token: string };
 
   beforeAll(async () => {
-    const seed = async (t: TestDb) =>
-      (links = (await openRound(t.db, 'oj-vinr-2019', ['0180', '2584', '1480'], { contactText: 'Frågor? Ring 075-247 30 00.' })).assignments);
+    const seed = async (t: TestDb) => {
+      links = (await openRound(t.db, 'oj-vinr-2019', ['0180', '2584', '1480'], { contactText: 'Frågor? Ring 075-247 30 00.' })).assignments;
+      [longForm] = (await openRound(t.db, 'aterrapportering-kommun-2018', ['0380'])).assignments;
+    };
     ({ t, app, browser } = await openBrowserSuite({ seed }));
   });
   afterAll(() => closeBrowserSuite({ t, app, browser }));
@@ -45,7 +48,7 @@ describe('respondent journey in Chromium', () => {
 
     await page.reload();
     await eventually(() => page.getByTestId('last-saved').textContent()).toMatch(/av Anna Andersson$/);
-    await page.locator('.sd-root-modern').waitFor();
+    await formReady(page);
     await nextPage(page);
     expect(await isChosen(page, VUXNA, 'Ja')).toBe(true);
     expect(await isChosen(page, BARN, 'Nej')).toBe(true);
@@ -113,7 +116,7 @@ describe('respondent journey in Chromium', () => {
     await focusOn('^Ditt namn$');
     await page.keyboard.type('Kim Keyboard');
     await page.keyboard.press('Enter');
-    await page.locator('.sd-root-modern').waitFor();
+    await formReady(page);
     // After Next, focus moves to the first question of the new page: Space picks the focused
     // (first) option, Tab moves on to the next question.
     const answerFirstOptions = async (questions: number) => {
@@ -153,6 +156,51 @@ describe('respondent journey in Chromium', () => {
     await page.goto(`${app.url}/svar/${links[2].token}`);
     await eventually(() => page.locator('.respondent-locked').textContent()).toMatch(/Sista svarsdag har passerat.*Ring 075-247 30 00/s);
     expect(await page.locator('.sd-root-modern').count()).toBe(0);
+    await expectNoAxeViolations(page);
+  });
+
+  it('is rendered on the server: readable without JavaScript, inert until hydrated, then hydrated without a warning', async () => {
+    const link = `${app.url}/svar/${longForm.token}`;
+    const FIRST = 'Har kommunen använt utvecklingsmedlen för insatser inom något av följande områden';
+
+    const noJs = await newPage(browser, { javaScriptEnabled: false });
+    await noJs.goto(link);
+    expect(await question(noJs, FIRST).count()).toBe(1);
+    expect(await noJs.locator('.respondent-survey').getAttribute('inert')).toBe('');
+    expect(await noJs.locator('.respondent-survey').getAttribute('aria-busy')).toBe('true');
+    expect(await noJs.getByRole('status').first().textContent()).toMatch(/Formuläret laddas …/);
+    expect(await noJs.locator('main').textContent()).toMatch(/behöver webbläsaren JavaScript/);
+    // The theme comes as a stylesheet, not as a <style> in the form.
+    expect(await noJs.locator('.sd-root-modern style').count()).toBe(0);
+    expect(await noJs.locator('link[rel="stylesheet"][href^="/survey-theme.css?v="]').count()).toBe(1);
+    await noJs.context().close();
+
+    const page = await newPage(browser);
+    const log: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning' || /hydrat|did not match/i.test(m.text())) log.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+    // A returning respondent; and the survey root as parsed, before any script ran: React 18
+    // replaces the server's nodes when hydration fails.
+    await page.addInitScript(() => {
+      localStorage.setItem('enkatnav:respondent', JSON.stringify({ name: 'Sara Server', email: '' }));
+      document.addEventListener('readystatechange', () => {
+        if (document.readyState === 'interactive') (window as unknown as { ssrRoot: Element | null }).ssrRoot = document.querySelector('.sd-root-modern');
+      });
+    });
+    await page.goto(link);
+    await formReady(page);
+    expect(await page.locator('.respondent-survey').getAttribute('inert')).toBeNull();
+    expect(await page.locator('.respondent-identity').textContent()).toMatch(/Du fyller i som Sara Server/);
+    expect(await page.evaluate(() => {
+      const root = (window as unknown as { ssrRoot: Element | null }).ssrRoot;
+      return Boolean(root) && root === document.querySelector('.sd-root-modern');
+    }), 'the server-rendered survey was hydrated, not replaced').toBe(true);
+    await choose(page, /ledningssystem för systematiskt kvalitetsarbete/, 'Ja');
+    await expectSaved(page);
+    await eventually(async () => (await storedResponse(t.db, longForm.id))?.data.ledningssystem).toBe('ja');
+    expect(log).toEqual([]);
     await expectNoAxeViolations(page);
   });
 });

@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Model, Question } from 'survey-core';
-import { sameValue, type Answers, type MergeResult } from '~/utils/merge';
+import type { Answers, MergeResult } from '~/utils/merge';
+import { useHydrated } from './client-only';
+import { describeAnswer, prefillMarker, statusText } from './respondent-form-helpers';
 import { RespondentConflicts } from './respondent-conflicts.client';
 import { IdentityForm } from './respondent-identity.client';
 import { DraftSync, readIdentity, writeIdentity, type Identity, type SaveStatus } from './respondent-sync.client';
-import { SurveyForm } from './survey-form.client';
+import { SurveyForm } from './survey-form';
 
 interface ServerError {
   question: string | null;
@@ -12,18 +14,27 @@ interface ServerError {
   title?: string;
 }
 
-const PREFILL_NOTE = 'Från förra året – kontrollera att svaret stämmer.';
-const time = (iso: string) => new Date(iso).toLocaleTimeString('sv-SE', { hour: '2-digit', minute: '2-digit' });
+type FormProps = { token: string; surveyJson: Record<string, unknown>; version: number; data: Answers; prefilled: Answers; lastSavedAt: string | null };
 
 /**
- * The interactive form: asks once who is answering, renders the survey, autosaves, merges
- * with colleagues' saves and submits. Server errors are placed on the questions they concern.
+ * The respondent's form, rendered on the server and hydrated in the browser: asks once who is
+ * answering, renders the survey, autosaves, merges with colleagues' saves and submits. Server
+ * errors are placed on the questions they concern.
+ *
+ * The server (and the browser's first render) cannot know who is answering, nor attach the
+ * autosave: the form is readable at once but `inert`, with a visible "Formuläret laddas …",
+ * until the page has hydrated and the respondent has said who they are. Nothing typed before
+ * then can be lost, because nothing can be typed. Browser-only parts (`*.client`: localStorage,
+ * autosave, the conflict and name forms) are touched only in effects and after hydration.
  */
-export function RespondentForm(props: { token: string; surveyJson: Record<string, unknown>; version: number; data: Answers; prefilled: Answers; lastSavedAt: string | null }) {
-  const [identity, setIdentity] = useState<Identity | null>(() => readIdentity());
+export function RespondentForm(props: FormProps) {
+  const hydrated = useHydrated();
+  // undefined: not read yet (the server and the first browser render); null: nobody yet.
+  const [identity, setIdentity] = useState<Identity | null | undefined>(undefined);
   const [editingIdentity, setEditingIdentity] = useState(false);
-  const identityRef = useRef(identity);
-  identityRef.current = identity;
+  const identityRef = useRef<Identity | null>(null);
+  identityRef.current = identity ?? null;
+  useEffect(() => setIdentity(readIdentity()), []);
 
   const saveIdentity = (id: Identity) => {
     writeIdentity(id);
@@ -31,11 +42,18 @@ export function RespondentForm(props: { token: string; surveyJson: Record<string
     setEditingIdentity(false);
   };
 
-  if (!identity) return <IdentityForm initial={null} onSave={saveIdentity} />;
+  const ready = hydrated && Boolean(identity);
   return (
     <>
-      {editingIdentity ? (
-        <IdentityForm initial={identity} onSave={saveIdentity} onCancel={() => setEditingIdentity(false)} />
+      {identity === undefined || !hydrated ? (
+        <div className="respondent-identity respondent-loading-note" role="status">
+          <p>Formuläret laddas …</p>
+          <noscript>
+            <p>Formuläret går att läsa, men för att fylla i det behöver webbläsaren JavaScript. Slå på JavaScript, eller använd en annan webbläsare.</p>
+          </noscript>
+        </div>
+      ) : identity === null || editingIdentity ? (
+        <IdentityForm initial={identity} onSave={saveIdentity} onCancel={identity ? () => setEditingIdentity(false) : undefined} />
       ) : (
         <div className="respondent-identity">
           <p>
@@ -47,7 +65,11 @@ export function RespondentForm(props: { token: string; surveyJson: Record<string
           </button>
         </div>
       )}
-      <SurveyArea {...props} identityRef={identityRef} />
+      {/* React 18 does not know `inert`: an empty string renders the bare attribute. */}
+      <div className="respondent-survey" data-ready={ready} aria-busy={!ready} {...(ready ? {} : { inert: '' })}>
+        {hydrated && identity === null ? <p className="respondent-survey-note">Skriv ditt namn ovan för att börja fylla i formuläret.</p> : null}
+        <SurveyArea {...props} identityRef={identityRef} />
+      </div>
     </>
   );
 }
@@ -70,65 +92,63 @@ function SurveyArea({
   const syncRef = useRef<DraftSync | null>(null);
   const summaryRef = useRef<HTMLHeadingElement>(null);
 
-  const onModel = useCallback(
-    (model: Model) => {
-      if (modelRef.current === model) return;
-      modelRef.current = model;
-      // Colleagues fill different pages: moving between pages must never be blocked by
-      // unanswered questions. The server checks everything on submit.
-      model.checkErrorsMode = 'onComplete';
-      // Save while typing, not only when a text field loses focus.
-      model.textUpdateMode = 'onTyping';
-      const descriptions = new Map<string, string>();
-      const markPrefilled = (q: Question) => {
-        if (!(q.name in prefilled)) return;
-        if (!descriptions.has(q.name)) descriptions.set(q.name, q.description ?? '');
-        const original = descriptions.get(q.name) ?? '';
-        q.description = sameValue(q.value, prefilled[q.name]) ? [original, PREFILL_NOTE].filter(Boolean).join(' ') : original;
-      };
-      const markAll = () => Object.keys(prefilled).forEach((k) => (model.getQuestionByName(k) ? markPrefilled(model.getQuestionByName(k)) : undefined));
-      let applying = false;
-      const sync = new DraftSync({
-        token,
-        version,
-        data,
-        getData: () => JSON.parse(JSON.stringify(model.data ?? {})) as Answers,
-        setData: (next) => {
-          applying = true;
-          model.data = next;
-          applying = false;
-          markAll();
-        },
-        savedBy: () => identityRef.current?.name ?? null,
-        onStatus: setStatus,
-        onConflict: setConflict,
-        isComputed: (key) => model.getQuestionByName(key)?.getType() === 'expression',
-      });
-      syncRef.current = sync;
-      model.onValueChanged.add((_, options) => {
-        if (options.question) markPrefilled(options.question);
-        if (!applying) sync.changed();
-        // An answered question leaves the error summary; its own error text clears with it.
-        setErrors((list) => (list.some((e) => e.question === options.name) ? list.filter((e) => e.question !== options.name) : list));
-      });
-      model.onCurrentPageChanged.add(() => {
-        void sync.flush();
-        // Keyboard and screen-reader users continue on the new page, not at the Next button.
-        setTimeout(() => model.focusFirstQuestion(), 0);
-      });
-      markAll();
-      // onModel runs during SurveyForm's first render: state updates must wait for the next tick.
-      setTimeout(() => sync.restoreBackup(), 0);
-    },
-    [token, version, data, prefilled, identityRef],
-  );
+  // Runs while the model is built, on the server and in the browser alike: only what shapes
+  // the markup, the same on both sides.
+  const markerRef = useRef<ReturnType<typeof prefillMarker> | null>(null);
+  const onModel = (model: Model) => {
+    modelRef.current = model;
+    // Colleagues fill different pages: moving between pages must never be blocked by
+    // unanswered questions. The server checks everything on submit.
+    model.checkErrorsMode = 'onComplete';
+    // Save while typing, not only when a text field loses focus.
+    model.textUpdateMode = 'onTyping';
+    markerRef.current = prefillMarker(model, prefilled);
+    markerRef.current.markAll();
+  };
 
+  // In the browser, once: autosave, page changes, and a copy of unsaved answers.
   useEffect(() => {
-    const flush = () => void syncRef.current?.flush({ keepalive: true });
+    const model = modelRef.current;
+    const marker = markerRef.current;
+    if (!model || !marker) return;
+    let applying = false;
+    const sync = new DraftSync({
+      token,
+      version,
+      data,
+      getData: () => JSON.parse(JSON.stringify(model.data ?? {})) as Answers,
+      setData: (next) => {
+        applying = true;
+        model.data = next;
+        applying = false;
+        marker.markAll();
+      },
+      savedBy: () => identityRef.current?.name ?? null,
+      onStatus: setStatus,
+      onConflict: setConflict,
+      isComputed: (key) => model.getQuestionByName(key)?.getType() === 'expression',
+    });
+    syncRef.current = sync;
+    const onValueChanged = (_: Model, options: { name: string; question?: Question }) => {
+      if (options.question) marker.mark(options.question);
+      if (!applying) sync.changed();
+      // An answered question leaves the error summary; its own error text clears with it.
+      setErrors((list) => (list.some((e) => e.question === options.name) ? list.filter((e) => e.question !== options.name) : list));
+    };
+    const onPageChanged = () => {
+      void sync.flush();
+      // Keyboard and screen-reader users continue on the new page, not at the Next button.
+      setTimeout(() => model.focusFirstQuestion(), 0);
+    };
+    model.onValueChanged.add(onValueChanged);
+    model.onCurrentPageChanged.add(onPageChanged);
+    sync.restoreBackup();
+
+    const flush = () => void sync.flush({ keepalive: true });
     const onVisibility = () => {
       if (document.visibilityState === 'hidden') flush();
     };
-    const onOnline = () => void syncRef.current?.flush();
+    const onOnline = () => void sync.flush();
     document.addEventListener('visibilitychange', onVisibility);
     window.addEventListener('pagehide', flush);
     window.addEventListener('online', onOnline);
@@ -136,8 +156,12 @@ function SurveyArea({
       document.removeEventListener('visibilitychange', onVisibility);
       window.removeEventListener('pagehide', flush);
       window.removeEventListener('online', onOnline);
-      syncRef.current?.stop();
+      model.onValueChanged.remove(onValueChanged);
+      model.onCurrentPageChanged.remove(onPageChanged);
+      sync.stop();
     };
+    // The model is built once per mount: so is its autosave.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const questionFor = (key: string | null): Question | null => {
@@ -154,20 +178,7 @@ function SurveyArea({
     setTimeout(() => q.focus(), 50);
   };
 
-  const describe = (key: string, value: unknown) => {
-    const q = questionFor(key);
-    const title = q?.title || key;
-    if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) return { title, text: '(inget svar)' };
-    const choices = ((q as unknown as { choices?: { value: unknown; text: string }[] })?.choices ?? []) as { value: unknown; text: string }[];
-    const label = (v: unknown) => {
-      if (v === 'none') return (q as unknown as { noneText?: string })?.noneText ?? 'Inget';
-      if (v === 'other') return (q as unknown as { otherText?: string })?.otherText ?? 'Annat';
-      return choices.find((c) => c.value === v)?.text ?? String(v);
-    };
-    if (Array.isArray(value)) return { title, text: value.map(label).join(', ') };
-    if (typeof value === 'object') return { title, text: Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`).join('; ') };
-    return { title, text: label(value) };
-  };
+  const describe = (key: string, value: unknown) => describeAnswer(questionFor(key), key, value);
 
   const submit = async () => {
     const model = modelRef.current;
@@ -275,24 +286,4 @@ function SurveyArea({
       </section>
     </>
   );
-}
-
-function statusText(status: SaveStatus): string {
-  switch (status.kind) {
-    case 'idle':
-      return 'Inga ändringar ännu';
-    case 'pending':
-      return 'Ändrat – sparas strax';
-    case 'saving':
-      return 'Sparar…';
-    case 'saved':
-      return `Sparat ${time(status.at)}`;
-    case 'retrying':
-      return 'Inte sparat – försöker igen. Svaren finns kvar i webbläsaren.';
-    case 'conflict':
-      return 'En kollega har sparat samtidigt – välj vilka svar som ska gälla';
-    case 'locked':
-    case 'error':
-      return status.message;
-  }
 }
