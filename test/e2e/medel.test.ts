@@ -165,7 +165,7 @@ describe('a grant year in Chromium', () => {
     expect([await n('Använt'), await n('Inte använt'), await n('Riket')]).toEqual(['2', '2', '4']);
     await cmp.close();
     for (const p of pages.values()) await p.close();
-  });
+  }, 240_000); // a whole program year in Chromium: ~60 s idle, over 90 s on a loaded machine
 
   it('imports ledger facts from a file on the year page (a bad file: row report, nothing stored), and redistributes the declined share after a preview', async () => {
     // Sign-in links are rate limited per address: a second administrator's session.
