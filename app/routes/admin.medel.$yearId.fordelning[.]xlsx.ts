@@ -1,15 +1,14 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { allocationXlsx } from '~/models/grants/allocation-export.server';
 import { listLedger } from '~/models/grants/ledger.server';
-import { getYear } from '~/models/grants/programs.server';
+import { getYearByParam } from '~/models/grants/programs.server';
 import { requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
 
 /** GET /admin/medel/:yearId/fordelning.xlsx: the allocation table with its sum and rule. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request, ['admin']);
-  const id = Number(params.yearId);
-  const year = Number.isInteger(id) && id > 0 ? await getYear(getDb(), id) : undefined;
+  const year = await getYearByParam(getDb(), params.yearId);
   if (!year) throw new Response('Året finns inte.', { status: 404 });
   const body = await allocationXlsx(year, await listLedger(getDb(), year.id));
   return new Response(new Uint8Array(body), {

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { CsrfInput } from '~/components/csrf-input';
-import { getYear, GrantInputError } from '~/models/grants/programs.server';
+import { getYearByParam, GrantInputError } from '~/models/grants/programs.server';
 import { planRedistribution, redistributeDeclined } from '~/models/grants/redistribute.server';
 import { kronor } from '~/utils/admin-labels';
 import { requireUser } from '~/utils/auth.server';
@@ -11,8 +11,7 @@ import { getDb } from '~/utils/db.server';
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Fördela om avböjda medel – ${data ? `${data.year.program_name} ${data.year.year}` : 'Medel'} – Enkätnav` }];
 
 async function loadYear(params: { yearId?: string }) {
-  const id = Number(params.yearId);
-  const year = Number.isInteger(id) && id > 0 ? await getYear(getDb(), id) : undefined;
+  const year = await getYearByParam(getDb(), params.yearId);
   if (!year) throw new Response('Året finns inte.', { status: 404 });
   return year;
 }
