@@ -39,6 +39,8 @@ export interface Recipe {
   params: (d: DemoIds) => Record<string, string | number>;
   /** Who visits it; the default is everyone but the respondent link (see DEFAULT_ROLES). */
   roles?: readonly Role[];
+  /** The status the page must answer with, where a wrong one would still look like a page (a 404 page passes axe). */
+  status?: number;
 }
 
 /** Routes without parameters are visited by these roles; each sees what its session allows. */
@@ -50,7 +52,7 @@ const LINK: readonly Role[] = ['respondent-link'];
 // crawl requests them and requires an answer below 500, but does not render them.
 export const RECIPES: Record<string, Recipe> = {
   'routes/$': { params: () => ({ '*': 'finns-inte' }) },
-  'routes/avregistrera.$token': { params: (d) => ({ token: unsubscribeToken(d.draftAssignmentId) }), roles: LINK },
+  'routes/avregistrera.$token': { params: (d) => ({ token: unsubscribeToken(d.draftAssignmentId) }), roles: LINK, status: 200 },
   'routes/admin.enkater.$id': { params: () => ({ id: 'oj-vinr-2020' }) },
   'routes/admin.medel.$yearId._index': { params: (d) => ({ yearId: d.grantYearId }) },
   'routes/admin.medel.$yearId.fordelning[.]xlsx': { params: (d) => ({ yearId: d.grantYearId }) },

@@ -17,7 +17,7 @@ import { loadDemoDataIfEmpty } from '../../db/seed/demo';
 import { DEMO_RESPONDENT } from '../../db/seed/demo-inbox';
 import type { TestDb } from '../helpers/db';
 import { DEFAULT_ROLES, RECIPES, ROLES, demoIds, type DemoIds, type Role } from './crawl-routes';
-import { closeBrowserSuite, newPage, openBrowserSuite, type RunningApp } from './harness';
+import { E2E_SESSION_SECRET, closeBrowserSuite, newPage, openBrowserSuite, type RunningApp } from './harness';
 import { signInAs } from './sign-in';
 
 interface ManifestRoute {
@@ -26,6 +26,9 @@ interface ManifestRoute {
   path?: string;
   index?: boolean;
 }
+
+// The recipes compute HMAC links (unsubscribeToken) in this process: with the app's secret.
+process.env.SESSION_SECRET = E2E_SESSION_SECRET;
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ASSETS = process.env.ENKATNAV_BUILD_DIR ? path.resolve(ROOT, process.env.ENKATNAV_BUILD_DIR, 'public') : path.join(ROOT, 'public/build');
@@ -46,6 +49,7 @@ interface Target {
   routeId: string;
   url: string;
   roles: readonly Role[];
+  status?: number;
 }
 
 /** Every route that answers a request (layouts are covered by their children), with its URL. */
@@ -72,7 +76,7 @@ function targets(ids: DemoIds): { list: Target[]; missing: string[] } {
       if (value === undefined) throw new Error(`The crawl recipe for ${route.id} gives no value for ${whole}`);
       return encodeURIComponent(String(value));
     });
-    list.push({ routeId: route.id, url, roles: recipe?.roles ?? DEFAULT_ROLES });
+    list.push({ routeId: route.id, url, roles: recipe?.roles ?? DEFAULT_ROLES, status: recipe?.status });
   }
   return { list: list.sort((a, b) => a.url.localeCompare(b.url)), missing };
 }
@@ -144,6 +148,7 @@ describe('crawl of every route, as every role', () => {
       const html = await response.body();
       if (html.includes(0)) problems.push(`${label}: NUL byte at offset ${html.indexOf(0)} of the HTML`);
       if (response.status() >= 500) problems.push(`${label}: status ${response.status()}`);
+      if (target.status !== undefined && response.status() !== target.status) problems.push(`${label}: status ${response.status()}, expected ${target.status}`);
       problems.push(...log.splice(0).map((l) => `${label}: ${l}`));
       const key = `${response.status()} ${landed}`;
       if (seen.has(key)) continue;

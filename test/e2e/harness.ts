@@ -8,6 +8,9 @@ import { expect } from 'vitest';
 import { freshDb, type TestDb } from '../helpers/db';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** The app's SESSION_SECRET in e2e runs; a test that computes HMAC links (unsubscribe) sets it too. */
+export const E2E_SESSION_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
+
 const BUILD = path.join(process.env.ENKATNAV_BUILD_DIR ? path.resolve(ROOT, process.env.ENKATNAV_BUILD_DIR) : path.join(ROOT, 'build'), 'index.js');
 
 /** A free TCP port on 127.0.0.1. */
@@ -46,7 +49,7 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_URL: databaseUrl,
-      SESSION_SECRET: 'e2e-test-secret-that-is-long-enough-0123456789',
+      SESSION_SECRET: E2E_SESSION_SECRET,
       APP_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'warn',
       ...env,
