@@ -8,7 +8,7 @@ import { RECIPIENT_LABELS, RULE_LABELS } from '~/models/grants/labels';
 import { computeAllocation, listLedger, tabell8 } from '~/models/grants/ledger.server';
 import { bookRequestedPayments } from '~/models/grants/ledger-write.server';
 import { importLedger } from '~/models/grants/ledger-import.server';
-import { getYear, getYearByParam, GrantInputError, setRequestReminderDays } from '~/models/grants/programs.server';
+import { getYear, GrantInputError, setRequestReminderDays } from '~/models/grants/programs.server';
 import { ImportRowsError } from '~/models/imports/errors.server';
 import { remindUnrequested } from '~/models/grants/rekvisition.server';
 import { ensureReportRound } from '~/models/grants/report-round.server';
@@ -19,13 +19,15 @@ import { dateOnly, kronor } from '~/utils/admin-labels';
 import { appBaseUrl, requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';
+import { positiveId } from '~/utils/route-params';
 import { readTabular, TabularError } from '~/utils/tabular.server';
 import { readUploadForm, UploadTooLargeError } from '~/utils/upload.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.year.program_name} ${data.year.year}` : 'Medel'} – Administrera – Enkätnav` }];
 
 async function loadYear(params: { yearId?: string }) {
-  const year = await getYearByParam(getDb(), params.yearId);
+  const id = positiveId(params.yearId);
+  const year = id ? await getYear(getDb(), id) : undefined;
   if (!year) throw new Response('Året finns inte.', { status: 404 });
   return year;
 }

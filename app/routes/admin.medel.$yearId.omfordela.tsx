@@ -1,17 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { CsrfInput } from '~/components/csrf-input';
-import { getYearByParam, GrantInputError } from '~/models/grants/programs.server';
+import { getYear, GrantInputError } from '~/models/grants/programs.server';
 import { planRedistribution, redistributeDeclined } from '~/models/grants/redistribute.server';
 import { kronor } from '~/utils/admin-labels';
 import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';
+import { positiveId } from '~/utils/route-params';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Fördela om avböjda medel – ${data ? `${data.year.program_name} ${data.year.year}` : 'Medel'} – Enkätnav` }];
 
 async function loadYear(params: { yearId?: string }) {
-  const year = await getYearByParam(getDb(), params.yearId);
+  const id = positiveId(params.yearId);
+  const year = id ? await getYear(getDb(), id) : undefined;
   if (!year) throw new Response('Året finns inte.', { status: 404 });
   return year;
 }

@@ -12,12 +12,13 @@ import { dateOnly, dateTime, kronor } from '~/utils/admin-labels';
 import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';
+import { positiveId } from '~/utils/route-params';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.line.name ?? 'Rad'} – Medel – Enkätnav` }];
 
 async function load(params: { yearId?: string; ledgerId?: string }) {
-  const id = Number(params.ledgerId);
-  const found = Number.isInteger(id) && id > 0 ? await getLedgerLine(getDb(), id) : undefined;
+  const id = positiveId(params.ledgerId);
+  const found = id ? await getLedgerLine(getDb(), id) : undefined;
   if (!found || String(found.year.id) !== params.yearId) throw new Response('Raden finns inte.', { status: 404 });
   return found;
 }

@@ -5,6 +5,7 @@ import { EXPORT_CONTENT_TYPES, ExportError, exportFileName, resolveExportScope, 
 import { CSV_DIALECTS } from '~/models/exports/writers.server';
 import { requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
+import { positiveId } from '~/utils/route-params';
 import { logger } from '~/utils/logger.server';
 
 const querySchema = z.object({
@@ -19,11 +20,11 @@ const querySchema = z.object({
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request, ['admin']);
-  const id = Number(params.id);
+  const id = positiveId(params.id);
   const db = getDb();
   let scope;
   try {
-    scope = Number.isInteger(id) && id > 0 ? await resolveExportScope(db, { roundId: id }) : undefined;
+    scope = id ? await resolveExportScope(db, { roundId: id }) : undefined;
   } catch (e) {
     if (!(e instanceof ExportError)) throw e;
   }

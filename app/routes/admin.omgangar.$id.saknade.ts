@@ -6,6 +6,7 @@ import { missingListCsv, missingListXlsx } from '~/models/rounds/missing-list.se
 import { getRound } from '~/models/rounds/rounds.server';
 import { requireUser } from '~/utils/auth.server';
 import { getDb } from '~/utils/db.server';
+import { positiveId } from '~/utils/route-params';
 
 const querySchema = z.object({
   format: z.enum(['csv', 'xlsx']).catch('xlsx'),
@@ -19,8 +20,8 @@ const querySchema = z.object({
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request, ['admin']);
-  const id = Number(params.id);
-  const round = Number.isInteger(id) && id > 0 ? await getRound(getDb(), id) : undefined;
+  const id = positiveId(params.id);
+  const round = id ? await getRound(getDb(), id) : undefined;
   if (!round) throw new Response('Omgången finns inte.', { status: 404 });
   const search = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ''));
   const q = querySchema.parse(search);

@@ -16,6 +16,7 @@ import { getSurvey } from '~/models/surveys/surveys.server';
 import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';
+import { positiveId } from '~/utils/route-params';
 import { countText } from '~/utils/plural';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.round.title ?? 'Omgång'} – Svarsstatus – Enkätnav` }];
@@ -32,8 +33,8 @@ const filterSchema = () =>
   });
 
 async function loadRound(params: { id?: string }) {
-  const id = Number(params.id);
-  const round = Number.isInteger(id) && id > 0 ? await getRound(getDb(), id) : undefined;
+  const id = positiveId(params.id);
+  const round = id ? await getRound(getDb(), id) : undefined;
   if (!round) throw new Response('Omgången finns inte.', { status: 404 });
   return round;
 }

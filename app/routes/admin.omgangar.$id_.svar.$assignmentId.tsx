@@ -11,15 +11,16 @@ import { deadlineOf, getRound } from '~/models/rounds/rounds.server';
 import { requireUser } from '~/utils/auth.server';
 import { assertCsrf, csrfToken } from '~/utils/csrf.server';
 import { getDb } from '~/utils/db.server';
+import { positiveId } from '~/utils/route-params';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.assignment.name ?? data?.assignment.person_name ?? 'Svar'} – Administrera – Enkätnav` }];
 
 async function load(params: { id?: string; assignmentId?: string }) {
   const db = getDb();
-  const roundId = Number(params.id);
-  const assignmentId = Number(params.assignmentId);
-  const round = Number.isInteger(roundId) && roundId > 0 ? await getRound(db, roundId) : undefined;
-  const assignment = round && Number.isInteger(assignmentId) && assignmentId > 0 ? await getAssignmentDetail(db, round.id, assignmentId) : undefined;
+  const roundId = positiveId(params.id);
+  const assignmentId = positiveId(params.assignmentId);
+  const round = roundId ? await getRound(db, roundId) : undefined;
+  const assignment = round && assignmentId ? await getAssignmentDetail(db, round.id, assignmentId) : undefined;
   if (!round || !assignment) throw new Response('Svaret finns inte.', { status: 404 });
   return { round, assignment };
 }

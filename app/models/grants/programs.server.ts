@@ -152,12 +152,6 @@ export async function getYear(db: Kysely<Database>, yearId: number): Promise<Yea
   return row ? normaliseYear(row) : undefined;
 }
 
-/** The year named by a URL parameter (`/admin/medel/:yearId`); undefined when it is not a positive integer or no year has that id. */
-export async function getYearByParam(db: Kysely<Database>, param: string | undefined): Promise<YearSummary | undefined> {
-  const id = Number(param);
-  return Number.isInteger(id) && id > 0 ? getYear(db, id) : undefined;
-}
-
 function normaliseYear<T extends { total_sek: number; floor_sek: number; recipients: number | null; requested: number | null }>(row: T) {
   return { ...row, total_sek: Number(row.total_sek), floor_sek: Number(row.floor_sek), recipients: Number(row.recipients ?? 0), requested: Number(row.requested ?? 0) };
 }
