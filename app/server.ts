@@ -124,6 +124,11 @@ function startServer() {
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     logger.info({ port, host: env.HOST }, `Enkätnav lyssnar på http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`);
   });
+  // An idle keep-alive connection is closed by the client (undici: 4 s, proxies: up to 60 s), never
+  // by the server first: else a client can send a request on the socket the server is closing and
+  // get ECONNRESET. Node's default of 5 s lost that race in CI. headersTimeout must be above it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   // Reminders and e-mail delivery; safe in every instance (see app/models/ops/jobs.server.ts).
   const stopJobs = env.JOBS === 'on' ? startJobLoop() : async () => {};

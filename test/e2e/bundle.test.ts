@@ -108,6 +108,14 @@ describe('serving the browser build', () => {
     expect(plain.body.equals(file)).toBe(true);
   });
 
+  it('keeps an idle connection open longer than clients do, so a client never reuses a closing socket', async () => {
+    const res = await fetch(`${app.url}/healthz`);
+    await res.arrayBuffer();
+    // undici keeps a socket for the server's hint minus 2 s; Node's default hint of 5 s lost that race in CI.
+    const hint = Number(/timeout=(\d+)/.exec(res.headers.get('keep-alive') ?? '')?.[1]);
+    expect(hint).toBeGreaterThanOrEqual(60);
+  });
+
   it('refuses an oversized body with 413 in the error shape of each client', async () => {
     const big = 'x'.repeat(3 * 1024 * 1024);
     const api = await fetch(`${app.url}/api/v1/comparisons`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: big });
