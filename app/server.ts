@@ -50,6 +50,7 @@ app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) :
 app.use(compression());
 
 app.use((req, res, next) => {
+  res.once('finish', () => discardUnreadBody(req));
   res.locals.nonce = crypto.randomBytes(16).toString('base64');
   res.set(securityHeaders(res.locals.nonce, strictTransport));
   // Refuse oversized bodies before Remix reads them; a stream without a length is capped too.
@@ -69,6 +70,24 @@ app.use((req, res, next) => {
   }
   next();
 });
+
+/**
+ * After an answer given before the body was read (a 413 from the length header, a 401, a 404),
+ * reads and drops the rest of the body, so that the connection stays usable. Remix's request
+ * stream has started reading and then paused: without this the client's next request on the same
+ * keep-alive connection was never answered. A body that goes on beyond the largest one any route
+ * takes (a chunked stream has no length) loses its connection instead.
+ */
+function discardUnreadBody(req: express.Request) {
+  if (req.complete || req.destroyed) return;
+  let left = SURVEY_UPLOAD_BODY_BYTES;
+  req.removeAllListeners('data');
+  req.on('data', (chunk: Buffer) => {
+    left -= chunk.length;
+    if (left < 0) req.socket.destroy();
+  });
+  req.resume();
+}
 
 // The browser build's Brotli and gzip copies, written by `npm run build` (app/tools/precompress.ts);
 // the compression middleware above leaves already encoded responses alone.
@@ -124,9 +143,9 @@ function startServer() {
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     logger.info({ port, host: env.HOST }, `Enkätnav lyssnar på http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`);
   });
-  // An idle keep-alive connection is closed by the client (undici: 4 s, proxies: up to 60 s), never
-  // by the server first: else a client can send a request on the socket the server is closing and
-  // get ECONNRESET. Node's default of 5 s lost that race in CI. headersTimeout must be above it.
+  // An idle keep-alive connection is closed by the client (undici: its 4 s or the server's hint
+  // minus 2 s, proxies: up to 60 s), not by the server first: else a client can send a request on
+  // the socket the server is just closing and get ECONNRESET. headersTimeout must be above it.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
 

@@ -173,7 +173,9 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
+      // Not cancel(): that destroys the connection before the 413 is sent. app/server.ts
+      // drops the rest of the body after the answer.
+      reader.releaseLock();
       throw new ApiError(413, `The body is larger than ${maxBytes / 1024} KB.`);
     }
     chunks.push(value);

@@ -53,7 +53,9 @@ export async function readJsonBody(request: Request, limit = MAX_ANSWER_BYTES): 
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
-        await reader.cancel();
+        // Not cancel(): that destroys the connection before the 413 is sent. app/server.ts
+        // drops the rest of the body after the answer.
+        reader.releaseLock();
         throw tooLarge();
       }
       chunks.push(value);
