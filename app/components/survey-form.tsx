@@ -10,9 +10,13 @@
  * (test/ssr/survey-render.test.ts checks it). `onModel` runs on both sides too: it may only set
  * what shapes the markup; browser work (handlers that save, timers) goes in an effect.
  *
- * Give it a `key` (e.g. the survey id): the model is created once per mount.
+ * Give it a `key` (e.g. the survey id): the model is created once per mount, from the props of
+ * that first render. After that the survey updates itself from its model (survey-react-ui
+ * subscribes to what it shows), so a re-render of the parent does not re-render it: without the
+ * memo, every autosave status and the respondent's name after hydration re-rendered all of a
+ * 43-question form (several hundred milliseconds on a slow laptop).
  */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { SurveyModel } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import { SURVEY_LOCALE } from '~/utils/survey-locale';
@@ -30,7 +34,9 @@ export interface SurveyFormProps {
   className?: string;
 }
 
-export function SurveyForm({ json, data, readOnly = false, onModel, showCompleteButton = true, className }: SurveyFormProps) {
+export const SurveyForm = memo(SurveyFormOnce, (previous, next) => previous.className === next.className);
+
+function SurveyFormOnce({ json, data, readOnly = false, onModel, showCompleteButton = true, className }: SurveyFormProps) {
   const [model] = useState(() => {
     // On the server a model built ahead of time (~/utils/survey-model-pool), never used before.
     const m = freshModel(json);

@@ -185,6 +185,32 @@ describe('respondent journey in Chromium', () => {
     // replaces the server's nodes when hydration fails.
     await page.addInitScript(() => {
       localStorage.setItem('enkatnav:respondent', JSON.stringify({ name: 'Sara Server', email: '' }));
+      // React DOM reports each commit to a devtools hook, in production builds too. Records the
+      // props object of the survey component (the top one with a SurveyJS model) at each commit:
+      // a new object means the parent rendered it again.
+      type Fiber = { child: Fiber | null; sibling: Fiber | null; memoizedProps?: { model?: { getAllQuestions?: unknown } }; stateNode?: { render?: unknown } };
+      const surveyProps = new Set<unknown>();
+      (window as unknown as { surveyProps: Set<unknown> }).surveyProps = surveyProps;
+      const find = (fiber: Fiber | null): Fiber | null => {
+        for (let f = fiber; f; f = f.sibling) {
+          if (typeof f.memoizedProps?.model?.getAllQuestions === 'function' && typeof f.stateNode?.render === 'function') return f;
+          const inside = find(f.child);
+          if (inside) return inside;
+        }
+        return null;
+      };
+      (window as unknown as { __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown }).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+        supportsFiber: true,
+        renderers: new Map(),
+        inject: () => 1,
+        checkDCE: () => {},
+        onCommitFiberUnmount: () => {},
+        onPostCommitFiberRoot: () => {},
+        onCommitFiberRoot: (_id: number, root: { current: Fiber }) => {
+          const survey = find(root.current);
+          if (survey) surveyProps.add(survey.memoizedProps);
+        },
+      };
       document.addEventListener('readystatechange', () => {
         if (document.readyState === 'interactive') (window as unknown as { ssrRoot: Element | null }).ssrRoot = document.querySelector('.sd-root-modern');
       });
@@ -200,6 +226,9 @@ describe('respondent journey in Chromium', () => {
     await choose(page, /ledningssystem för systematiskt kvalitetsarbete/, 'Ja');
     await expectSaved(page);
     await eventually(async () => (await storedResponse(t.db, longForm.id))?.data.ledningssystem).toBe('ja');
+    // The name shown after hydration and the status "Sparar …", then "Sparat", re-rendered the
+    // page around the form, not the 43-question form itself (it updates from its own model).
+    expect(await page.evaluate(() => (window as unknown as { surveyProps: Set<unknown> }).surveyProps.size)).toBe(1);
     expect(log).toEqual([]);
     await expectNoAxeViolations(page);
   });
