@@ -15,6 +15,7 @@ import { syncPublishedSurveys } from './models/surveys/versions.server';
 import { isValidationWorker, startValidationWorkers } from './models/surveys/validation-pool.server';
 import { logger } from './utils/logger.server';
 import { securityHeaders } from './utils/security-headers.server';
+import { refillAfterResponses } from './utils/survey-model-pool';
 
 /** Largest request body any action accepts; routes may set a lower limit themselves. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -49,8 +50,11 @@ app.disable('x-powered-by');
 app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
 app.use(compression());
 
+// Spare form models (~/utils/survey-model-pool) are rebuilt once a response has been sent.
+const refillSpares = refillAfterResponses();
 app.use((req, res, next) => {
   res.once('finish', () => discardUnreadBody(req));
+  res.once('close', () => setImmediate(refillSpares));
   res.locals.nonce = crypto.randomBytes(16).toString('base64');
   res.set(securityHeaders(res.locals.nonce, strictTransport));
   // Refuse oversized bodies before Remix reads them; a stream without a length is capped too.

@@ -5,7 +5,10 @@
  * time (tens of milliseconds for a 40-question form). A model carries one respondent's answers
  * and render state, so it is never shared or reused: each model is handed out once, unused and
  * exactly as `new Model(json)` made it (so the HTML is the same as from a fresh model), and a
- * replacement is built right after the response, off the next request's path.
+ * replacement is built once a response has been sent (app/server.ts calls the function from
+ * `refillAfterResponses`; without that, on the next timer tick), off the next request's path.
+ * Built on the next tick, it ran before the compressed page was flushed and made the form page's
+ * response ~30 ms slower.
  *
  * Keyed by the JSON text (the loader's data reaches the render as a new object per request): a
  * spare is only ever handed out for exactly the JSON it was built from, so a changed survey
@@ -20,13 +23,32 @@ const stats = { built: 0, taken: 0 };
 // ENKATNAV_MODEL_POOL=off builds every model on the request's path (the bench compares both).
 const enabled = typeof document === 'undefined' && process.env.ENKATNAV_MODEL_POOL !== 'off';
 
-function refill(key: string): void {
-  setTimeout(() => {
-    if (spares.has(key)) return;
+/** JSONs whose spare was handed out and is not rebuilt yet. */
+const wanted = new Set<string>();
+let onTimer = true;
+
+/**
+ * From now on spares are rebuilt when the returned function is called, which the server does
+ * after each response has been sent (app/server.ts); until then, on the next timer tick.
+ */
+export function refillAfterResponses(): () => void {
+  onTimer = false;
+  return refillSpares;
+}
+
+function refillSpares(): void {
+  for (const key of wanted) {
+    wanted.delete(key);
+    if (spares.has(key)) continue;
     stats.built++;
     spares.set(key, new Model(JSON.parse(key)));
     if (spares.size > MAX_FORMS) spares.delete(spares.keys().next().value!);
-  }, 0);
+  }
+}
+
+function refill(key: string): void {
+  wanted.add(key);
+  if (onTimer) setTimeout(refillSpares, 0);
 }
 
 /** A model as fresh as `new Model(json)`: a spare built ahead of time when there is one. */

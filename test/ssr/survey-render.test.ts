@@ -10,7 +10,7 @@ import { Model } from 'survey-core';
 import { describe, expect, it } from 'vitest';
 import { RespondentForm } from '~/components/respondent-form';
 import { getSurvey } from '~/models/surveys/surveys.server';
-import { modelPoolStats } from '~/utils/survey-model-pool';
+import { modelPoolStats, refillAfterResponses } from '~/utils/survey-model-pool';
 import { fixtures } from '../respond/helpers';
 
 const SURVEY = 'aterrapportering-kommun-2018';
@@ -48,6 +48,23 @@ describe('server render of the respondent form', () => {
     const again = render(SURVEY, { data: fixtures[SURVEY] });
     expect(modelPoolStats().taken).toBe(before.taken + 1);
     expect(again === fresh).toBe(true);
+  });
+
+  it('builds the replacement spare when the server says so (after a response), not during the render', async () => {
+    // Refills the earlier tests left on the default timer are done first.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // As app/server.ts does (for good: the tests after this one do not depend on spares).
+    const refillSpares = refillAfterResponses();
+    render(SURVEY, { data: fixtures[SURVEY] });
+    const built = modelPoolStats().built;
+    // Nothing is built until the server calls, however long the response takes.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(modelPoolStats().built).toBe(built);
+    refillSpares();
+    expect(modelPoolStats().built).toBe(built + 1);
+    const before = modelPoolStats().taken;
+    render(SURVEY, { data: fixtures[SURVEY] });
+    expect(modelPoolStats().taken, 'the spare built after the response was used').toBe(before + 1);
   });
 
   it('shows the first question, in Swedish, with the saved answers and the prefill marks, but inert', () => {
