@@ -19,9 +19,10 @@ describe('crash drill: SIGKILL under load loses no acknowledged save or submit',
     expect(figures.acknowledgedSubmits).toBeGreaterThan(0);
     expect(figures.found).toBe(figures.acknowledged);
     expect(figures.missing).toBe(0);
-    // The kills landed mid-load: requests were in flight and went unanswered.
+    // The kills landed mid-load: requests were in flight and went unanswered. Not every one of
+    // them: an answer already written when SIGKILL arrived still reaches its client (47 of 48 in CI).
     expect(figures.inFlightAtKill).toBeGreaterThan(0);
-    expect(figures.unanswered).toBeGreaterThanOrEqual(figures.inFlightAtKill);
+    expect(figures.unanswered).toBeGreaterThan(0);
     expect(figures.serverErrors).toBe(0);
   });
 });
