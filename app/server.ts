@@ -14,7 +14,7 @@ import { serveCoreValidation } from './models/surveys/validate.server';
 import { syncPublishedSurveys } from './models/surveys/versions.server';
 import { isValidationWorker, startValidationWorkers } from './models/surveys/validation-pool.server';
 import { logger } from './utils/logger.server';
-import { securityHeaders } from './utils/security-headers.server';
+import { assetHeaders, securityHeaders } from './utils/security-headers.server';
 import { refillAfterResponses } from './utils/survey-model-pool';
 
 /** Largest request body any action accepts; routes may set a lower limit themselves. */
@@ -56,7 +56,7 @@ app.use((req, res, next) => {
   res.once('finish', () => discardUnreadBody(req));
   res.once('close', () => setImmediate(refillSpares));
   res.locals.nonce = crypto.randomBytes(16).toString('base64');
-  res.set(securityHeaders(res.locals.nonce, strictTransport));
+  res.set(req.path.startsWith(build.publicPath) ? assetHeaders() : securityHeaders(res.locals.nonce, strictTransport));
   // Refuse oversized bodies before Remix reads them; a stream without a length is capped too.
   const length = Number(req.headers['content-length'] ?? 0);
   const surveyUpload = req.path === '/admin/enkater' || req.path.startsWith('/admin/enkater/');
@@ -97,8 +97,14 @@ function discardUnreadBody(req: express.Request) {
 // the compression middleware above leaves already encoded responses alone.
 app.use(
   build.publicPath,
-  expressStaticGzip(build.assetsBuildDirectory, { enableBrotli: true, orderPreference: ['br', 'gzip'], index: false, serveStatic: { immutable: true, maxAge: '1y' } }),
+  // Names carry content hashes and the copies are immutable: no revalidation, so no ETag or Last-Modified.
+  expressStaticGzip(build.assetsBuildDirectory, { enableBrotli: true, orderPreference: ['br', 'gzip'], index: false, serveStatic: { immutable: true, maxAge: '1y', etag: false, lastModified: false } }),
 );
+// A file that is not in the build (an old chunk after a deploy) is a plain 404, not an HTML page:
+// these responses have the asset headers, without the document's CSP.
+app.use(build.publicPath, (_req, res) => {
+  res.status(404).type('text/plain; charset=utf-8').set('Cache-Control', 'no-store').send('Filen finns inte.');
+});
 app.use(express.static('public', { maxAge: '1h' }));
 
 // Every browser gets a CSRF cookie on its first page; forms carry a token derived from it.

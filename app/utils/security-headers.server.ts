@@ -27,3 +27,14 @@ export function securityHeaders(nonce: string, production: boolean): Record<stri
   if (production) headers['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains';
   return headers;
 }
+
+/**
+ * The headers for the browser build's files under /build/ (scripts, stylesheets, their maps):
+ * the document's policies (CSP, frame and opener rules, permissions, HSTS) do nothing on a
+ * subresource, and on the form page's ten scripts they were ~5 KB of the bytes on the wire.
+ * `nosniff` stays: it makes the browser refuse a script or stylesheet sent with the wrong type.
+ * The Referrer-Policy stays for stylesheets, whose `url()` requests follow it.
+ */
+export function assetHeaders(): Record<string, string> {
+  return { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'strict-origin-when-cross-origin' };
+}

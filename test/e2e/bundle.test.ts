@@ -107,6 +107,23 @@ describe('serving the browser build', () => {
     const plain = await get('identity');
     expect(plain.res.headers.get('content-encoding')).toBeNull();
     expect(plain.body.equals(file)).toBe(true);
+    // A script carries the headers that act on a script, not the document's policies.
+    expect(gz.res.headers.get('x-content-type-options')).toBe('nosniff');
+    for (const name of ['content-security-policy', 'x-frame-options', 'cross-origin-opener-policy', 'permissions-policy', 'etag', 'last-modified', 'set-cookie']) {
+      expect(gz.res.headers.get(name), name).toBeNull();
+    }
+    // A page still has them all.
+    const page = await fetch(`${app.url}/organisationer`);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-/);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('answers a file that is not in the build with a plain 404, not a page without its CSP', async () => {
+    const res = await fetch(`${app.url}/build/_shared/chunk-GONE1234.js`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await res.text()).toBe('Filen finns inte.');
   });
 
   it('after refusing a body it has not read, answers the next request on the same connection', async () => {
