@@ -70,21 +70,17 @@ const OBSERVERS = `(() => {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, end: e.startTime + e.duration });
   }).observe({ type: 'longtask', buffered: true });
+  // From the start of the document: the parser's insertions are mutations too, so a question in
+  // the server's HTML is seen when the parser adds it (at the end of that parsing task), not only
+  // once the whole document is parsed (readyState 'interactive', which waits for the inline
+  // scripts at the end of the body, and those for every stylesheet).
   const watch = new MutationObserver(() => {
-    if (document.querySelector('.sd-question')) {
-      window.__formAt = performance.now();
-      watch.disconnect();
-    }
+    if (!document.querySelector('.sd-question')) return;
+    window.__formAt = performance.now();
+    window.__formInHtml = document.readyState === 'loading';
+    watch.disconnect();
   });
-  // A server-rendered form is in the HTML: it is in the DOM once the parser is done (before any
-  // deferred script runs); otherwise watch for the browser render.
-  document.addEventListener('readystatechange', () => {
-    if (document.readyState !== 'interactive') return;
-    if (document.querySelector('.sd-question')) {
-      window.__formAt = performance.now();
-      window.__formInHtml = true;
-    } else watch.observe(document.body, { childList: true, subtree: true });
-  });
+  watch.observe(document, { childList: true, subtree: true });
 })();`;
 
 /**
